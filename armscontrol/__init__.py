@@ -1,0 +1,22 @@
+"""Arms Control Notebooks: the helper package the lesson notebooks import.
+
+The notebooks stay short by calling into this package:
+
+- :mod:`armscontrol.sources`  the two primary-source articles: raw text, cleaning, quotes
+- :mod:`armscontrol.data`     the CSV tables in ``data/`` as typed, validated DataFrames
+- :mod:`armscontrol.geo`      geodesic distances and range rings (geographiclib)
+- :mod:`armscontrol.maps`     range-map figures and the range explorer widget
+- :mod:`armscontrol.timeline` the timeline figure and explorer widget
+- :mod:`armscontrol.exercises` feedback helpers and building ``exercises/`` from ``solutions/``
+- :mod:`armscontrol.grade`    grading collected submissions
+"""
+from pathlib import Path
+
+__version__ = "0.1.0"
+
+#: The project's root folder (the one holding ``data/`` and ``notebooks/``).
+ROOT: Path = Path(__file__).resolve().parent.parent
+#: The folder of CSV tables and primary sources.
+DATA_DIR: Path = ROOT / "data"
+#: The raw primary-source articles, never edited.
+SOURCES_DIR: Path = DATA_DIR / "sources"

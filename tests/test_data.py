@@ -1,0 +1,210 @@
+"""The data set: every table loads typed, every row is sourced, and broken rows fail clearly.
+
+The fault tests work on temporary copies of data/ with one row broken on purpose, and check that
+the error names the file, the line, the column and the problem.
+"""
+import shutil
+
+import pandas as pd
+import pytest
+
+from armscontrol import DATA_DIR, data
+
+EVENTS_HEADER = ("event_id,date,date_precision,treaty,actors,type,title,summary,"
+                 "source_quote,source_url,source_title\n")
+GOOD_EVENT = ('inf_signed,1987-12-08,day,INF,US;USSR,signature,INF Treaty signed,'
+              'Reagan and Gorbachev sign the treaty.,,https://example.org/inf,INF at a glance\n')
+MISSILES = ("system_id,name,nato_name,us_designation,russian_designation,country,basing,kind,"
+            "inf_status,source_url,source_title\n"
+            "ss20,SS-20,Saber,,RSD-10,USSR,ground,ballistic,eliminated under INF,"
+            "https://example.org/ss20,SS-20 page\n")
+RANGES_HEADER = "claim_id,system_id,range_km,claim_type,claimant,source_quote,source_url,source_title\n"
+
+
+@pytest.fixture
+def data_copy(tmp_path):
+    """A copy of data/ with small events, missiles and ranges tables we can break."""
+    target = tmp_path / "data"
+    shutil.copytree(DATA_DIR, target)
+    (target / "events.csv").write_text(EVENTS_HEADER + GOOD_EVENT, encoding="utf-8")
+    (target / "missiles.csv").write_text(MISSILES, encoding="utf-8")
+    (target / "missile_ranges.csv").write_text(
+        RANGES_HEADER + "ss20_aca,ss20,5000,maximum,ACA,,https://example.org/r,Range page\n",
+        encoding="utf-8")
+    return target
+
+
+def append(path, line):
+    with path.open("a", encoding="utf-8") as f:
+        f.write(line)
+
+
+def test_small_copy_loads(data_copy):
+    events = data.load_events(data_copy)
+    assert events.loc[0, "date"] == pd.Timestamp("1987-12-08")
+    assert data.load_missile_ranges(data_copy)["range_km"].dtype == "int64"
+
+
+def test_unparseable_date_names_file_line_column(data_copy):
+    append(data_copy / "events.csv", GOOD_EVENT.replace("inf_signed,1987-12-08", "x,1987-13-45"))
+    with pytest.raises(data.DataError) as err:
+        data.load_events(data_copy)
+    message = str(err.value)
+    assert "events.csv, line 3, column 'date'" in message
+    assert "'1987-13-45' is not a date" in message and "YYYY-MM-DD" in message
+
+
+def test_row_without_any_source_is_rejected(data_copy):
+    append(data_copy / "events.csv",
+           "x,1988-06-01,day,INF,US;USSR,entry into force,In force,Summary.,,,\n")
+    with pytest.raises(data.DataError, match=r"line 3, column 'source_url': this row names no "
+                       r"source"):
+        data.load_events(data_copy)
+
+
+def test_url_without_title_is_rejected(data_copy):
+    append(data_copy / "events.csv",
+           "x,1988-06-01,day,INF,US,entry into force,In force,Summary.,,https://a.org,\n")
+    with pytest.raises(data.DataError, match="column 'source_title': a reference needs both"):
+        data.load_events(data_copy)
+
+
+def test_dangling_quote_reference_is_rejected(data_copy):
+    append(data_copy / "events.csv",
+           "x,2018-10-22,day,INF,Russia,denial,Peskov denies,Summary.,cnn_q99,,\n")
+    with pytest.raises(data.DataError, match=r"line 3, column 'source_quote': 'cnn_q99' does not "
+                       r"exist in quotes.csv"):
+        data.load_events(data_copy)
+
+
+def test_existing_quote_reference_is_accepted(data_copy):
+    append(data_copy / "events.csv",
+           "x,2018-10-22,day,INF,Russia,denial,Peskov denies,Summary.,cnn_q06,,\n")
+    assert len(data.load_events(data_copy)) == 2
+
+
+def test_duplicate_id_names_both_lines(data_copy):
+    append(data_copy / "events.csv", GOOD_EVENT)
+    with pytest.raises(data.DataError, match=r"line 3, column 'event_id': duplicate event_id "
+                       r"'inf_signed', already used at .*events.csv, line 2"):
+        data.load_events(data_copy)
+
+
+@pytest.mark.parametrize("value, problem", [
+    ("-500", "below the smallest plausible value"),
+    ("0", "below the smallest plausible value"),
+    ("25000", "above the largest plausible value, 20004"),
+    ("5,500", "fields but the header has"),
+    ("about 500", "is not a whole number"),
+])
+def test_bad_range_is_rejected(data_copy, value, problem):
+    append(data_copy / "missile_ranges.csv", f"bad,ss20,{value},maximum,Someone,,https://a.org,T\n")
+    with pytest.raises(data.DataError, match=problem) as err:
+        data.load_missile_ranges(data_copy)
+    assert "missile_ranges.csv, line 3" in str(err.value)
+
+
+def test_range_for_unknown_missile_is_rejected(data_copy):
+    append(data_copy / "missile_ranges.csv", "bad,ss99,500,maximum,Someone,,https://a.org,T\n")
+    with pytest.raises(data.DataError, match=r"column 'system_id': 'ss99' does not exist in "
+                       r"missiles.csv"):
+        data.load_missile_ranges(data_copy)
+
+
+def test_unknown_category_lists_choices(data_copy):
+    append(data_copy / "events.csv", GOOD_EVENT.replace("inf_signed,", "y,").replace(",INF,", ",SALT,"))
+    with pytest.raises(data.DataError, match=r"column 'treaty': 'SALT' is not one of: INF, "
+                       r"New START, other"):
+        data.load_events(data_copy)
+
+
+def test_precision_must_match_the_date(data_copy):
+    append(data_copy / "events.csv", GOOD_EVENT.replace("inf_signed,1987-12-08,day",
+                                                        "y,1987-12,day"))
+    with pytest.raises(data.DataError, match="'day' does not match the date '1987-12'"):
+        data.load_events(data_copy)
+
+
+def test_missing_column_is_named(data_copy):
+    (data_copy / "events.csv").write_text(
+        EVENTS_HEADER.replace("summary,", "") + GOOD_EVENT.replace("Reagan and Gorbachev sign "
+                                                                   "the treaty.,", ""))
+    with pytest.raises(data.DataError, match="column 'summary': column missing"):
+        data.load_events(data_copy)
+
+
+def test_edited_raw_source_fails_checksum(data_copy):
+    raw = data_copy / "sources" / "000_ba21c5809a8d4e30.txt"
+    raw.write_bytes(raw.read_bytes().replace(b"Peskov", b"Peskoff", 1))
+    with pytest.raises(data.DataError, match="column 'sha256'.*raw source was edited"):
+        data.load_sources(data_copy)
+
+
+def test_quote_at_wrong_offsets_says_where_it_really_is(data_copy):
+    path = data_copy / "quotes.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(",7815,7822,", ",7816,7823,"), encoding="utf-8")
+    with pytest.raises(data.DataError, match=r"column 'quote': not found at offsets 7816:7823.*"
+                       r"does occur at 7815:7822"):
+        data.load_quotes(data_copy)
+
+
+def test_student_events_are_validated_with_row_numbers(data_copy):
+    mine = pd.DataFrame([{
+        "event_id": "my_event", "date": pd.Timestamp("2019-08-02"), "date_precision": "day",
+        "treaty": "INF", "actors": "US", "type": "withdrawal", "title": "US leaves",
+        "summary": "The US withdraws.", "source_quote": "", "source_url": "https://a.org",
+        "source_title": "A page"}])
+    typed = data.validate_events(mine, data_copy)
+    assert typed.loc[0, "date"] == pd.Timestamp("2019-08-02")
+    mine["date"] = ["2 August 2019"]
+    with pytest.raises(data.DataError, match=r"your events, row 0, column 'date'"):
+        data.validate_events(mine, data_copy)
+
+
+# --- the real data set -------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", data.tables())
+def test_every_table_loads_and_is_not_empty(name):
+    assert len(data.load_table(name)) > 0
+
+
+@pytest.mark.parametrize("name", [n for n in data.tables() if data.TABLES[n].cites_source])
+def test_every_row_names_a_source(name):
+    table = data.load_table(name)
+    has_quote = table["source_quote"].ne("") if "source_quote" in table else False
+    has_ref = table["source_url"].ne("") & table["source_title"].ne("")
+    assert (has_quote | has_ref).all()
+
+
+def test_dates_and_counts_are_typed():
+    assert str(data.load_events()["date"].dtype).startswith("datetime64")
+    assert isinstance(data.load_events()["treaty"].dtype, pd.CategoricalDtype)
+    assert data.load_new_start_counts()["deployed_warheads"].dtype == "int64"
+
+
+def test_events_span_the_cold_war_to_2026_and_include_the_articles():
+    events = data.load_events()
+    assert len(events) >= 40
+    assert events["date"].min().year <= 1979 and events["date"].max().year >= 2026
+    cited = set(q for cell in events["source_quote"] for q in data.split_list(cell))
+    assert any(q.startswith("cnn_") for q in cited) and any(q.startswith("sm_") for q in cited)
+
+
+def test_new_start_counts_cover_both_parties_2011_to_2022():
+    counts = data.load_new_start_counts()
+    assert set(counts["party"]) == {"US", "Russia"}
+    years = counts["as_of"].dt.year
+    assert years.min() == 2011 and years.max() == 2022
+    per_date = counts.groupby("as_of", observed=True)["party"].nunique()
+    assert (per_date == 2).all(), "each data exchange needs a row for both parties"
+
+
+def test_9m729_has_competing_range_claims():
+    ranges = data.load_missile_ranges()
+    missiles = data.load_missiles()
+    disputed = missiles.loc[missiles["inf_status"] == "disputed", "system_id"]
+    assert len(disputed) >= 1
+    claims = ranges[ranges["system_id"].isin(disputed)]
+    assert claims["claimant"].nunique() >= 2
+    assert claims["range_km"].min() < 500 < claims["range_km"].max()
