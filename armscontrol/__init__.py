@@ -20,3 +20,9 @@ ROOT: Path = Path(__file__).resolve().parent.parent
 DATA_DIR: Path = ROOT / "data"
 #: The raw primary-source articles, never edited.
 SOURCES_DIR: Path = DATA_DIR / "sources"
+
+if not SOURCES_DIR.is_dir():
+    raise ImportError(
+        f"armscontrol cannot find its data folder at {DATA_DIR}. The package must stay inside "
+        "the project folder: install it with `pip install -e .` from that folder (as "
+        "requirements.txt does), not with a plain `pip install .`.")

@@ -345,10 +345,34 @@ def _hover_html(row: Any) -> str:
             f" · {html.escape(row.type)} · {html.escape(', '.join(row.actors))}<br>{summary}")
 
 
+def _period(date: pd.Timestamp, precision: str) -> tuple[str, tuple[str, str] | None]:
+    """Return where to draw an event and the (first day, day after) of its period, if any.
+
+    A day is drawn on its day. An event known only to the month or year is drawn at the middle
+    of that month or year, with a line across the whole period, so that it neither claims a day
+    nor sits at the edge of a one-month view. (Plotly does not draw error bars on date axes, so
+    the period is a line trace of its own.)
+    """
+    if precision == "day":
+        return date.strftime("%Y-%m-%d"), None
+    after = date + (pd.DateOffset(months=1) if precision == "month" else pd.DateOffset(years=1))
+    middle = date + (after - date) / 2
+    return middle.strftime("%Y-%m-%d %H:%M"), (date.strftime("%Y-%m-%d"),
+                                               after.strftime("%Y-%m-%d"))
+
+
 def _marker_columns(table: pd.DataFrame) -> dict[str, list]:
     """Return the per-point data of one event trace (same shape for figure and widget)."""
+    periods = [_period(d, p) for d, p in zip(table["date"], table["date_precision"])]
+    span_x: list[str | None] = []
+    span_y: list[float | None] = []
+    for (_, span), y in zip(periods, table["y"]):
+        if span is not None:
+            span_x += [span[0], span[1], None]
+            span_y += [round(float(y), 3)] * 2 + [None]
     return {
-        "x": [d.strftime("%Y-%m-%d") for d in table["date"]],
+        "x": [x for x, _ in periods],
+        "span_x": span_x, "span_y": span_y,
         "y": [round(float(v), 3) for v in table["y"]],
         "symbol": [TYPE_SYMBOLS[t] for t in table["type"]],
         "customdata": [[e] for e in table["event_id"]],
@@ -398,18 +422,15 @@ def _bar_traces(treaty_rows: list[dict[str, Any]], view_end: str) -> list[go.Bar
         hover = html.escape(f"{t['name']}: signed {date_label(t['signed'], 'day') if t['signed'] is not None else '?'}"
                             f"; in force {date_label(t['in_force'], 'day') if t['in_force'] is not None else '?'}"
                             f"; {end_text}")
-        segments = [("signed", t["signed"], t["in_force"], "rgba(120,120,120,0.25)", ""),
-                    ("in force", t["in_force"], ended or end_default, "rgba(120,120,120,0.45)",
-                     html.escape(t["name"]))]
-        for part, begin, finish, colour, label in segments:
+        segments = [("signed", t["signed"], t["in_force"], "rgba(0,0,0,0.05)"),
+                    ("in force", t["in_force"], ended or end_default, "rgba(0,0,0,0.11)")]
+        for part, begin, finish, colour in segments:
             if begin is None or finish is None or finish <= begin:
                 continue
             bars.append(go.Bar(
                 x=[int((finish - begin) / pd.Timedelta(milliseconds=1))],
                 base=[begin.strftime("%Y-%m-%d")], y=[y], orientation="h", width=0.8,
                 marker={"color": colour, "line": {"width": 0}},
-                text=[label], textposition="inside", insidetextanchor="start",
-                textfont={"color": "#333333", "size": 11}, constraintext="none",
                 name=f"{t['treaty_id']} {part}", showlegend=False, uid=f"bar-{t['treaty_id']}-{part}",
                 hovertemplate=f"{hover}<extra></extra>"))
     return bars
@@ -429,7 +450,7 @@ def _presets(treaty_rows: list[dict[str, Any]], full: tuple[str, str]) -> list[t
 def timeline_figure(events: pd.DataFrame, treaties: pd.DataFrame | None = None, *,
                     quotes: pd.DataFrame | None = None, start: Any = None, end: Any = None,
                     selected: str | None = None, title: str | None = None,
-                    height: int = 520) -> go.Figure:
+                    height: int = 560) -> go.Figure:
     """Return the timeline as a plotly ``go.Figure``.
 
     ``events``: events.csv rows (as loaded, or a student's table). ``treaties``: treaties.csv
@@ -452,12 +473,23 @@ def timeline_figure(events: pd.DataFrame, treaties: pd.DataFrame | None = None, 
         part = table[table["primary_actor"] == actor]
         cols = _marker_columns(part)
         fig.add_trace(go.Scatter(
+            x=cols["span_x"], y=cols["span_y"], mode="lines", name=f"{actor} (period)",
+            uid=f"periods-{actor}", meta="periods", legendgroup=f"actor-{actor}",
+            showlegend=False, hoverinfo="skip",
+            line={"color": ACTOR_COLOURS[actor], "width": 2, "dash": "dot"}, opacity=0.7))
+        # One trace of markers per actor (meta "events"), and a legend key in the same legend
+        # group: clicking the key hides or shows that actor's markers in the browser.
+        fig.add_trace(go.Scatter(
             x=cols["x"], y=cols["y"], mode="markers", name=actor, uid=f"events-{actor}",
+            meta="events", legendgroup=f"actor-{actor}", showlegend=False,
             marker={"color": ACTOR_COLOURS[actor], "symbol": cols["symbol"], "size": 12,
                     "line": {"width": 1, "color": "#ffffff"}},
             customdata=cols["customdata"], hovertext=cols["hovertext"],
-            hovertemplate="%{hovertext}<extra></extra>", legendgroup="actors",
-            legendgrouptitle={"text": "Actor (first named)"}))
+            hovertemplate="%{hovertext}<extra></extra>"))
+        fig.add_trace(go.Scatter(
+            x=[None], y=[None], mode="markers", name=actor, uid=f"key-{actor}",
+            legendgroup=f"actor-{actor}", hoverinfo="skip",
+            marker={"color": ACTOR_COLOURS[actor], "symbol": "circle", "size": 11}))
     for kind in [k for k in TYPE_SYMBOLS if k in set(table["type"])]:
         fig.add_trace(go.Scatter(
             x=[None], y=[None], mode="markers", name=kind, legend="legend2", hoverinfo="skip",
@@ -469,10 +501,15 @@ def timeline_figure(events: pd.DataFrame, treaties: pd.DataFrame | None = None, 
     return fig
 
 
+def event_traces(figure: go.Figure) -> list[go.Scatter]:
+    """Return the figure's event-marker traces (one per actor), in legend order."""
+    return [t for t in figure.data if getattr(t, "meta", None) == "events"]
+
+
 def _selected_trace(table: pd.DataFrame, selected: str | None) -> go.Scatter:
     row = table[table["event_id"] == selected] if selected else table.iloc[0:0]
     return go.Scatter(
-        x=[d.strftime("%Y-%m-%d") for d in row["date"]], y=[round(float(v), 3) for v in row["y"]],
+        x=_marker_columns(row)["x"], y=[round(float(v), 3) for v in row["y"]],
         mode="markers", name="selected", uid="selected", showlegend=False, hoverinfo="skip",
         marker={"symbol": "circle-open", "size": 24, "color": "#000000", "line": {"width": 3}})
 
@@ -488,11 +525,12 @@ def _layout(view: tuple[str, str], treaty_rows: list[dict[str, Any]], full: tupl
     buttons = [{"label": label, "method": "relayout", "args": [{"xaxis.range": [a, b]}]}
                for label, a, b in _presets(treaty_rows, full)]
     return {
-        "title": {"text": html.escape(title)} if title else None,
+        "title": ({"text": html.escape(title), "x": 0.01, "xanchor": "left", "y": 0.985,
+                   "yanchor": "top"} if title else None),
         "height": height,
         "template": "plotly_white",
         "barmode": "overlay",
-        "margin": {"l": 90, "r": 170, "t": 70 if title else 50, "b": 50},
+        "margin": {"l": 90, "r": 150, "t": 90 if title else 50, "b": 95},
         "hovermode": "closest",
         "hoverlabel": {"align": "left"},
         "xaxis": {"type": "date", "range": list(view), "title": {"text": "Date"},
@@ -500,10 +538,11 @@ def _layout(view: tuple[str, str], treaty_rows: list[dict[str, Any]], full: tupl
         "yaxis": {"range": [-0.6, 2.6], "tickmode": "array", "fixedrange": True,
                   "tickvals": [LANE_Y[lane] for lane in LANES],
                   "ticktext": [LANE_LABELS[lane] for lane in LANES], "zeroline": False},
-        "legend": {"x": 1.02, "y": 1.0, "xanchor": "left", "yanchor": "top",
-                   "tracegroupgap": 4},
-        "legend2": {"x": 1.02, "y": 0.45, "xanchor": "left", "yanchor": "top",
-                    "title": {"text": "Event type"}, "itemclick": False, "itemdoubleclick": False},
+        "legend": {"orientation": "h", "x": 0.0, "y": -0.17, "xanchor": "left", "yanchor": "top",
+                   "title": {"text": "Actor (first named):"}},
+        "legend2": {"x": 1.02, "y": 1.0, "xanchor": "left", "yanchor": "top",
+                    "title": {"text": "Event type"}, "itemclick": False, "itemdoubleclick": False,
+                    "font": {"size": 11}, "tracegroupgap": 0},
         "updatemenus": [{"type": "buttons", "direction": "right", "x": 0.0, "y": 1.02,
                          "xanchor": "left", "yanchor": "bottom", "showactive": False,
                          "pad": {"t": 0, "b": 4}, "font": {"size": 11}, "buttons": buttons}],
@@ -650,8 +689,9 @@ class TimelineExplorer:
         self._busy = False
         static = timeline_figure(self.events, treaties)
         self.figure = go.FigureWidget(static)
-        self._actor_traces = {t.name: t for t in self.figure.data
-                              if getattr(t, "legendgroup", None) == "actors"}
+        self._actor_traces = {t.name: t for t in event_traces(self.figure)}
+        self._period_traces = {t.legendgroup[len("actor-"):]: t for t in self.figure.data
+                               if getattr(t, "meta", None) == "periods"}
         self._selected_trace = next(t for t in self.figure.data if t.name == "selected")
         for trace in self._actor_traces.values():
             trace.on_click(self._on_click)
@@ -681,6 +721,9 @@ class TimelineExplorer:
                         *self.actor_boxes.values()]:
             control.observe(self._on_filter, names="value")
         self.events_menu.observe(self._on_menu, names="value")
+        # Zooming in the plot (drag, or the preset buttons above it) redraws in the browser at
+        # once; the kernel then moves the slider to match, which updates the list of events.
+        self.figure.layout.on_change(self._on_zoom, "xaxis.range")
         self.widget = widgets.VBox([
             self.date_range,
             widgets.HBox([widgets.HTML("<b>Treaty:</b>&nbsp;"), *self.treaty_boxes.values(),
@@ -692,7 +735,11 @@ class TimelineExplorer:
         self.refresh()
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return self.widget._repr_mimebundle_(**kwargs)
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        # The widget's own text repr holds random trace uids (FigureWidget sets them): replace it
+        # with a stable line so notebooks storing this output pass nbval strict.
+        bundle["text/plain"] = f"TimelineExplorer({len(self.events)} events)"
+        return bundle
 
     # -- filtering ---------------------------------------------------------------------------
     def date_window(self) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -712,15 +759,30 @@ class TimelineExplorer:
     def _on_filter(self, change: Any) -> None:
         self.refresh()
 
+    def _on_zoom(self, layout: Any, xrange: Any) -> None:
+        if self._busy or not xrange or len(xrange) != 2:
+            return
+        months = [value for _, value in self.date_range.options]
+        first = pd.Timestamp(xrange[0]).to_period("M").to_timestamp()
+        last = (pd.Timestamp(xrange[1]) - pd.Timedelta(days=1)).to_period("M").to_timestamp()
+        lo = min(max(first, months[0]), months[-1])
+        hi = max(min(last, months[-1]), lo)
+        index = (months.index(lo), months.index(hi))
+        if index != tuple(self.date_range.index):
+            self.date_range.index = index
+
     def refresh(self) -> None:
         """Redraw the figure, the events list and the status line for the current filters."""
         shown = self.visible()
         start, end = self.date_window()
+        self._busy = True
         with self.figure.batch_update():
             for actor, trace in self._actor_traces.items():
                 cols = _marker_columns(shown[shown["primary_actor"] == actor])
                 trace.x, trace.y = cols["x"], cols["y"]
                 trace.marker.symbol = cols["symbol"]
+                self._period_traces[actor].x = cols["span_x"]
+                self._period_traces[actor].y = cols["span_y"]
                 trace.customdata, trace.hovertext = cols["customdata"], cols["hovertext"]
             self.figure.layout.xaxis.range = [start.strftime("%Y-%m-%d"),
                                               (end + pd.Timedelta(days=1)).strftime("%Y-%m-%d")]
@@ -728,6 +790,7 @@ class TimelineExplorer:
             if self.selected not in set(shown["event_id"]):
                 self.selected = None
             self._draw_selection()
+        self._busy = False
         n = len(shown)
         self.status.value = (f"<b>{html.escape(NO_MATCH_MESSAGE)}</b> Widen the dates, tick more "
                              "treaties or actors, or clear the search." if n == 0 else

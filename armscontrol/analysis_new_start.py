@@ -1,0 +1,316 @@
+"""Helpers for lessons 4 (New START) and 5 (after INF): counts against limits, range classes.
+
+Everything here reads its numbers from ``data/`` (``treaty_limits.csv``, ``treaties.csv``,
+``new_start_counts.csv``, ``missiles.csv``, ``missile_ranges.csv``); no limit, date or range is
+typed into this file, so the lessons stay true whatever rows the tables hold.
+
+New START (lesson 4)
+--------------------
+- :func:`new_start_limits` the three central limits, keyed by the count they limit;
+- :func:`central_limits_deadline` the date by which the limits had to be met;
+- :func:`counts_against_limits` every data exchange, party and count beside its limit;
+- :func:`exchange_on` one exchange as a party-by-count table of "at or under the limit";
+- :func:`exchange_dates` / :func:`missing_exchanges` which exchanges the data set holds;
+- :func:`exchanges_figure` a plotly chart of every exchange against the limits, one panel per
+  party.
+
+After INF (lesson 5)
+--------------------
+- :func:`inf_band` the treaty's banned range band, in km;
+- :func:`inf_range_class` where a range falls under the treaty's definitions;
+- :func:`classify_claims` every range claim with its class;
+- :func:`post_inf_systems` the systems developed after the treaty, with how much range data
+  the data set has on each.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from armscontrol import data
+
+#: The count columns of new_start_counts.csv and the limit_id in treaty_limits.csv that limits
+#: each (see data/README.md).
+COUNT_LIMIT_IDS: dict[str, str] = {
+    "deployed_warheads": "ns_deployed_warheads",
+    "deployed_launchers": "ns_deployed_launchers",
+    "total_launchers": "ns_total_launchers",
+}
+#: Plain-English names of the three counts, for tables and charts.
+COUNT_LABELS: dict[str, str] = {
+    "deployed_warheads": "deployed warheads",
+    "deployed_launchers": "deployed launchers",
+    "total_launchers": "deployed and non-deployed launchers",
+}
+#: One colour per count: Okabe & Ito's colour-blind-safe palette (the same hex values as
+#: armscontrol.maps.OKABE_ITO, https://jfly.uni-koeln.de/color/).
+COUNT_COLOURS: dict[str, str] = {
+    "deployed_warheads": "#D55E00",   # vermillion
+    "deployed_launchers": "#0072B2",  # blue
+    "total_launchers": "#009E73",     # bluish green
+}
+#: Data exchanges after the first were dated 1 March and 1 September of each year (events.csv,
+#: event ``new_start_first_data``, from nuclearforces.org/new-start): (month, day) pairs.
+EXCHANGE_DAYS: tuple[tuple[int, int], ...] = ((3, 1), (9, 1))
+
+
+def _limit_value(limits: pd.DataFrame, limit_id: str) -> int:
+    match = limits.loc[limits["limit_id"] == limit_id, "value"]
+    if match.empty:
+        raise KeyError(f"treaty_limits has no row with limit_id {limit_id!r}; "
+                       "add it to data/treaty_limits.csv (see data/README.md)")
+    return int(match.iloc[0])
+
+
+def new_start_limits(limits: pd.DataFrame | None = None) -> pd.Series:
+    """Return New START's three central limits as an int Series named ``limit``.
+
+    The index holds the count columns of ``new_start_counts.csv`` (``deployed_warheads``,
+    ``deployed_launchers``, ``total_launchers``); the values are numbers of warheads or
+    launchers, read from ``treaty_limits.csv``. Raises ``KeyError`` if a limit row is missing.
+    """
+    limits = data.load_treaty_limits() if limits is None else limits
+    values = {count: _limit_value(limits, limit_id) for count, limit_id in COUNT_LIMIT_IDS.items()}
+    return pd.Series(values, name="limit", dtype="int64")
+
+
+def central_limits_deadline(treaties: pd.DataFrame | None = None,
+                            limits: pd.DataFrame | None = None) -> pd.Timestamp:
+    """Return the day by which both parties had to meet the central limits (a Timestamp).
+
+    It is New START's entry into force (``treaties.csv``) plus the reduction period in years
+    (``treaty_limits.csv``, ``ns_reduction_period``).
+    """
+    treaties = data.load_treaties() if treaties is None else treaties
+    limits = data.load_treaty_limits() if limits is None else limits
+    row = treaties.loc[treaties["treaty_id"] == "New START"]
+    if row.empty or pd.isna(row["entered_into_force"].iloc[0]):
+        raise KeyError("treaties has no New START row with an entered_into_force date")
+    years = _limit_value(limits, "ns_reduction_period")
+    return pd.Timestamp(row["entered_into_force"].iloc[0]) + pd.DateOffset(years=years)
+
+
+def counts_against_limits(counts: pd.DataFrame | None = None,
+                          limits: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return every data exchange's counts beside New START's limits, one row per count.
+
+    Columns: ``as_of`` (Timestamp), ``party``, ``count`` (the count column's name), ``label``
+    (its plain name), ``value`` (warheads or launchers declared), ``limit``, ``margin``
+    (``limit - value``: how far under the limit; negative means over) and ``within_limit``
+    (True when ``value <= limit``: a count equal to the limit meets it). Sorted by date, party
+    and count.
+    """
+    counts = data.load_new_start_counts() if counts is None else counts
+    missing = [c for c in ["as_of", "party", *COUNT_LIMIT_IDS] if c not in counts.columns]
+    if missing:
+        raise ValueError(f"counts lacks columns {missing}; it needs the columns of "
+                         "new_start_counts.csv (see data/README.md)")
+    limit = new_start_limits(limits)
+    long = counts.melt(id_vars=["as_of", "party"], value_vars=list(COUNT_LIMIT_IDS),
+                       var_name="count", value_name="value")
+    long["party"] = long["party"].astype(str)
+    long["value"] = long["value"].astype("int64")
+    long["label"] = long["count"].map(COUNT_LABELS)
+    long["limit"] = long["count"].map(limit).astype("int64")
+    long["margin"] = long["limit"] - long["value"]
+    long["within_limit"] = long["value"] <= long["limit"]
+    order = {c: i for i, c in enumerate(COUNT_LIMIT_IDS)}
+    long = long.sort_values(["as_of", "party", "count"],
+                            key=lambda s: s.map(order) if s.name == "count" else s)
+    return long[["as_of", "party", "count", "label", "value", "limit", "margin",
+                 "within_limit"]].reset_index(drop=True)
+
+
+def exchange_on(date: str | pd.Timestamp, counts: pd.DataFrame | None = None,
+                limits: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return one data exchange as a table: one row per party, one bool column per count.
+
+    True means the party's count was at or under its limit on that date. Raises ``KeyError``
+    listing the dates in the data set when no exchange is dated ``date``.
+    """
+    table = counts_against_limits(counts, limits)
+    day = pd.Timestamp(date)
+    rows = table[table["as_of"] == day]
+    if rows.empty:
+        dates = ", ".join(d.strftime("%Y-%m-%d") for d in sorted(table["as_of"].unique()))
+        raise KeyError(f"no data exchange dated {day:%Y-%m-%d}; the data set has: {dates}")
+    wide = rows.pivot(index="party", columns="count", values="within_limit")
+    wide = wide[[c for c in COUNT_LIMIT_IDS if c in wide.columns]]
+    wide.columns.name = None
+    return wide.astype(bool)
+
+
+def exchange_dates(counts: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return the data exchanges the data set holds: ``as_of`` and the ``parties`` reported.
+
+    ``parties`` is a ``;``-separated text (e.g. ``"Russia; US"``); one row per date, oldest first.
+    """
+    counts = data.load_new_start_counts() if counts is None else counts
+    grouped = counts.groupby("as_of")["party"].apply(
+        lambda p: "; ".join(sorted(str(x) for x in p)))
+    return grouped.rename("parties").reset_index()
+
+
+def missing_exchanges(counts: pd.DataFrame | None = None,
+                      tolerance_days: int = 90) -> list[pd.Timestamp]:
+    """Return the scheduled exchange dates (1 March, 1 September) missing from the data set.
+
+    Only dates between the first and the last exchange the data set holds are considered, so
+    the answer says which gaps lie *inside* the series, not what happened after it ended. A
+    scheduled date counts as held when an exchange in the data set is dated within
+    ``tolerance_days`` of it: the data set dates some exchanges to other days (the first to
+    entry into force; one to 5 February 2018, the central-limits deadline).
+    """
+    counts = data.load_new_start_counts() if counts is None else counts
+    held = set(pd.to_datetime(counts["as_of"]))
+    if not held:
+        return []
+    first, last = min(held), max(held)
+    expected = [pd.Timestamp(year=y, month=m, day=d)
+                for y in range(first.year, last.year + 1) for m, d in EXCHANGE_DAYS]
+    window = pd.Timedelta(days=tolerance_days)
+    return [day for day in expected if first <= day <= last
+            and not any(abs(day - h) <= window for h in held)]
+
+
+def exchanges_figure(counts: pd.DataFrame | None = None, limits: pd.DataFrame | None = None,
+                     treaties: pd.DataFrame | None = None, *,
+                     parties: tuple[str, ...] = ("US", "Russia"),
+                     title: str = "New START data exchanges against the treaty's limits"
+                     ) -> go.Figure:
+    """Return a plotly figure of every data exchange against the limits, one panel per party.
+
+    Each panel shows the three counts as lines with markers (one colour per count) and each
+    limit as a dashed line of the same colour; a dotted vertical line marks the central-limits
+    deadline (:func:`central_limits_deadline`). Hovering a marker shows the count, the limit and
+    the margin. The y axis is in warheads or launchers (one shared scale).
+    """
+    table = counts_against_limits(counts, limits)
+    unknown = [p for p in parties if p not in set(table["party"])]
+    if unknown:
+        raise ValueError(f"no data exchange for {unknown}; parties in the data: "
+                         f"{sorted(set(table['party']))}")
+    limit = new_start_limits(limits)
+    deadline = central_limits_deadline(treaties, limits)
+    fig = make_subplots(rows=1, cols=len(parties), shared_yaxes=True,
+                        subplot_titles=list(parties), horizontal_spacing=0.04)
+    first_date, last_date = table["as_of"].min(), table["as_of"].max()
+    for col, party in enumerate(parties, start=1):
+        for count, label in COUNT_LABELS.items():
+            part = table[(table["party"] == party) & (table["count"] == count)]
+            colour = COUNT_COLOURS[count]
+            fig.add_trace(go.Scatter(
+                x=[d.strftime("%Y-%m-%d") for d in part["as_of"]], y=part["value"].tolist(),
+                mode="lines+markers", name=label, legendgroup=count, showlegend=(col == 1),
+                line=dict(color=colour, width=2), marker=dict(color=colour, size=7),
+                customdata=list(zip(part["limit"].tolist(), part["margin"].tolist())),
+                hovertemplate=(f"<b>{party}</b>, %{{x|%d %b %Y}}<br>{label}: %{{y:,}}"
+                               "<br>limit %{customdata[0]:,}, margin %{customdata[1]:,}"
+                               "<extra></extra>")), row=1, col=col)
+            fig.add_trace(go.Scatter(
+                x=[first_date.strftime("%Y-%m-%d"), last_date.strftime("%Y-%m-%d")],
+                y=[int(limit[count])] * 2, mode="lines", name=f"limit: {label}",
+                legendgroup=count, showlegend=(col == 1), hoverinfo="name",
+                line=dict(color=colour, width=1.5, dash="dash")), row=1, col=col)
+        fig.add_vline(x=deadline.timestamp() * 1000, line=dict(color="#555555", dash="dot",
+                                                                 width=1.5), row=1, col=col)
+        fig.add_annotation(x=deadline.strftime("%Y-%m-%d"), y=0.02, yref="y domain",
+                           text=f" limits due {deadline.day} {deadline:%B %Y}",
+                           showarrow=False, xanchor="left", yanchor="bottom",
+                           font=dict(size=11, color="#555555"), row=1, col=col)
+    fig.update_layout(title=dict(text=title, x=0.01, xanchor="left"), template="plotly_white",
+                      height=480, margin=dict(l=60, r=20, t=90, b=110),
+                      legend=dict(orientation="h", x=0, y=-0.15, xanchor="left",
+                                  yanchor="top"),
+                      hovermode="closest")
+    fig.update_yaxes(title_text="warheads or launchers", row=1, col=1, rangemode="tozero")
+    return fig
+
+
+# --------------------------------------------------------------------------------------------
+# After INF
+# --------------------------------------------------------------------------------------------
+
+def inf_band(limits: pd.DataFrame | None = None) -> tuple[int, int, int]:
+    """Return the INF Treaty's range edges in km: (lowest banned, shorter/intermediate
+    boundary, highest banned), read from ``treaty_limits.csv``."""
+    limits = data.load_treaty_limits() if limits is None else limits
+    return (_limit_value(limits, "inf_min_range"),
+            _limit_value(limits, "inf_shorter_intermediate_boundary"),
+            _limit_value(limits, "inf_max_range"))
+
+
+def inf_range_class(range_km: float, limits: pd.DataFrame | None = None) -> str:
+    """Return where a range (km) falls under the INF Treaty's definitions.
+
+    Article II of the treaty (text at https://nuke.fas.org/control/inf/text/inf.htm, FAS)
+    defines a shorter-range missile as one with a range "equal to or in excess of" 500 km but
+    "not in excess of" 1,000 km, and an intermediate-range missile as one "in excess of"
+    1,000 km but "not in excess of" 5,500 km; so both 500 and 5,500 km are inside the band.
+    Returns ``"below the band"``, ``"shorter-range"``, ``"intermediate-range"`` or
+    ``"above the band"``. Raises ``ValueError`` for a range that is not a positive number.
+    """
+    try:
+        km = float(range_km)
+    except (TypeError, ValueError):
+        raise ValueError(f"range must be a number of km, got {range_km!r}") from None
+    if not km > 0:
+        raise ValueError(f"range must be a positive number of km, got {range_km!r}")
+    low, middle, high = inf_band(limits)
+    if km < low:
+        return "below the band"
+    if km <= middle:
+        return "shorter-range"
+    if km <= high:
+        return "intermediate-range"
+    return "above the band"
+
+
+def classify_claims(missiles: pd.DataFrame | None = None,
+                    missile_ranges: pd.DataFrame | None = None,
+                    limits: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return every range claim with its system's details and its INF range class.
+
+    Columns: ``claim_id``, ``system_id``, ``name``, ``country``, ``basing``, ``inf_status``,
+    ``range_km``, ``claim_type``, ``claimant``, ``inf_class`` (:func:`inf_range_class` of the
+    claimed range; for a ``more than`` claim it is the class of the lower bound, prefixed
+    "at least:") and ``in_band`` (True when a maximum claim lies in the band).
+    """
+    missiles = data.load_missiles() if missiles is None else missiles
+    missile_ranges = data.load_missile_ranges() if missile_ranges is None else missile_ranges
+    limits = data.load_treaty_limits() if limits is None else limits
+    table = missile_ranges.merge(
+        missiles[["system_id", "name", "country", "basing", "inf_status"]], on="system_id",
+        how="left", validate="many_to_one")
+    classes, in_band = [], []
+    for km, kind in zip(table["range_km"], table["claim_type"]):
+        cls = inf_range_class(km, limits)
+        at_least = str(kind) == "more than"
+        classes.append(f"at least: {cls}" if at_least else cls)
+        in_band.append((not at_least) and cls in ("shorter-range", "intermediate-range"))
+    table["inf_class"] = classes
+    table["in_band"] = in_band
+    return table[["claim_id", "system_id", "name", "country", "basing", "inf_status",
+                  "range_km", "claim_type", "claimant", "inf_class", "in_band"]]
+
+
+def post_inf_systems(missiles: pd.DataFrame | None = None,
+                     missile_ranges: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return the systems marked ``post-INF`` with how much range data the data set holds.
+
+    Columns: ``system_id``, ``name``, ``country``, ``basing``, ``kind``, ``range_claims`` (number
+    of claims), ``longest_claim_km`` (km, empty when there is none) and ``range_data`` (a short
+    note: how many claims, or "no range claim in the data set").
+    """
+    missiles = data.load_missiles() if missiles is None else missiles
+    missile_ranges = data.load_missile_ranges() if missile_ranges is None else missile_ranges
+    post = missiles[missiles["inf_status"].astype(str) == "post-INF"]
+    claims = missile_ranges.groupby("system_id")["range_km"].agg(["size", "max"])
+    table = post[["system_id", "name", "country", "basing", "kind"]].copy()
+    table["range_claims"] = table["system_id"].map(claims["size"]).fillna(0).astype("int64")
+    table["longest_claim_km"] = table["system_id"].map(claims["max"]).astype("Int64")
+    table["range_data"] = [
+        "no range claim in the data set" if n == 0 else
+        f"{n} claim{'s' if n > 1 else ''}" for n in table["range_claims"]]
+    return table.reset_index(drop=True)

@@ -1,0 +1,739 @@
+"""Range maps: which places a missile could reach from a base, drawn offline with plotly.
+
+- :func:`range_map` a plotly figure with the range rings of chosen missile systems around chosen
+  bases, the INF Treaty's band (500 and 5,500 km) as reference rings, labelled capitals with the
+  distance from each base on hover, and a one-sentence text alternative under the map. Views:
+  ``"europe"``, ``"asia-pacific"``, ``"world"`` and ``"azimuthal"`` (azimuthal equidistant,
+  centred on the first base, where every range ring is a circle). With ``controls=True`` the
+  figure carries its own "what if" range slider and an INF-band toggle, which run in the browser
+  without a kernel (fast, and they work in exported HTML too).
+- :func:`range_explorer` an ipywidgets interface: missile system, base and view menus over
+  such a figure (updated in place), and a table of the places within reach.
+- :func:`places_within_reach` the table behind it, as a DataFrame.
+
+Offline world outline
+---------------------
+plotly's geo maps fetch their coastlines (``world_110m.json``, Natural Earth 1:110m as TopoJSON)
+from plotly's CDN when the figure is drawn, and the whole figure fails when that is blocked. We
+ship that file in ``data/world_110m.json`` (copied from the ``plotly.js`` 3.1.0 npm package,
+``dist/topojson/world_110m.json``) and point plotly's ``topojsonURL`` at the Jupyter server's
+``files/`` route, which serves it from this repository. The browser fetches it once per page and
+caches it, so figures stay small (no 300 KB of outlines inside each one). Importing this module
+sets that URL for every plotly figure shown in the notebook (see :func:`use_offline_world`).
+"""
+from __future__ import annotations
+
+import html
+import os
+import textwrap
+import warnings
+from pathlib import Path
+from typing import Sequence
+from urllib.parse import quote
+
+import ipywidgets as widgets
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from armscontrol import DATA_DIR, ROOT
+from armscontrol import geo
+
+#: Okabe & Ito's colour-blind-safe palette ("Color Universal Design", 2008), as published at
+#: https://jfly.uni-koeln.de/color/ and reproduced in "Colors (ggplot2)", Cookbook for R,
+#: http://www.cookbook-r.com/Graphs/Colors_(ggplot2)/#a-colorblind-friendly-palette
+OKABE_ITO: dict[str, str] = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky blue": "#56B4E9",
+    "bluish green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish purple": "#CC79A7",
+}
+#: Colours for range rings, one per missile system, in this order (yellow last: it is hard to
+#: see on the light land colour).
+RING_COLOURS: tuple[str, ...] = tuple(OKABE_ITO[name] for name in (
+    "vermillion", "blue", "bluish green", "reddish purple", "orange", "sky blue", "yellow"))
+#: Line styles that tell apart the range claims of one system (each claimant its own dash).
+CLAIM_DASHES: tuple[str, ...] = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+WHAT_IF_COLOUR = OKABE_ITO["black"]
+
+#: The INF Treaty's band: ground-launched missiles with ranges of 500 to 5,500 km were banned.
+#: Source: "The Intermediate-Range Nuclear Forces (INF) Treaty", U.S. Embassy & Consulates in
+#: Germany, https://de.usembassy.gov/tag/treaty/ ("missiles with ranges of 500–5,500 km"), and
+#: "Intermediate-Range Nuclear Forces Treaty", Encyclopaedia Britannica,
+#: http://www.britannica.com/print/topic/290408 (500-1,000 km shorter-range, 1,000-5,500 km
+#: intermediate-range).
+INF_BAND_KM: tuple[int, int] = (500, 5500)
+
+#: The map views range_map accepts.
+VIEWS: tuple[str, ...] = ("europe", "asia-pacific", "world", "azimuthal")
+
+#: Shipped world outline (Natural Earth 1:110m TopoJSON); plotly asks for "<url>/world_110m.json".
+WORLD_OUTLINE: Path = DATA_DIR / "world_110m.json"
+
+# Site kinds that get a text label on the map (others are markers with hover text only).
+LABELLED_KINDS = ("capital", "city")
+
+
+class UnknownNameError(ValueError):
+    """A missile system or site name that is not in the data; the message lists valid names."""
+
+
+# --------------------------------------------------------------------------------------------
+# Offline world outline
+# --------------------------------------------------------------------------------------------
+
+def _jupyter_server() -> dict | None:
+    """Return the running Jupyter server that started this kernel, or None.
+
+    jupyter_client puts the server's process id in the kernel's ``JPY_PARENT_PID``; the server
+    writes its ``base_url`` and ``root_dir`` into a ``jpserver-<pid>.json`` file that
+    ``jupyter_server.serverapp.list_running_servers`` reads.
+    """
+    parent = os.environ.get("JPY_PARENT_PID")
+    if not parent:
+        return None
+    try:
+        from jupyter_server.serverapp import list_running_servers
+    except ImportError:  # the kernel's environment may lack jupyter_server (e.g. on a hub)
+        return None
+    try:
+        for server in list_running_servers():
+            if str(server.get("pid")) == parent:
+                return server
+    except OSError:
+        return None
+    return None
+
+
+def topojson_url() -> str:
+    """Return the URL folder (ending in ``/``) the browser fetches ``world_110m.json`` from.
+
+    It is the Jupyter server's ``files/`` route to ``data/``, with the server's URL prefix:
+    ``/files/data/`` for JupyterLab served at ``/``, ``/user/NAME/files/data/`` on Binder and
+    JupyterHub. The prefix and the server's root folder come from the server that started this
+    kernel; failing that (no server, as under nbval) from ``JUPYTERHUB_SERVICE_PREFIX``, with
+    the repository root taken as the server's root folder. A path absolute from the server's
+    root is needed because a relative one would resolve against the page (``/lab/tree/...``).
+    """
+    server = _jupyter_server()
+    if server is not None:
+        base_url = server.get("base_url") or "/"
+        root = Path(server.get("root_dir") or ROOT)
+    else:
+        base_url = os.environ.get("JUPYTERHUB_SERVICE_PREFIX") or "/"
+        root = ROOT
+    try:
+        relative = DATA_DIR.resolve().relative_to(Path(root).expanduser().resolve())
+    except ValueError:
+        warnings.warn(
+            f"The Jupyter server serves files from {root}, which does not contain {DATA_DIR}: "
+            "maps cannot load the shipped world outline and will try plotly's CDN. Start "
+            f"JupyterLab from {ROOT} (or a folder above it) to draw maps offline.",
+            stacklevel=2,
+        )
+        relative = Path("data")
+    if not base_url.endswith("/"):
+        base_url += "/"
+    if not base_url.startswith("/"):
+        base_url = "/" + base_url
+    return f"{base_url}files/{quote(relative.as_posix())}/"
+
+
+def offline_config() -> dict:
+    """Return the plotly config (``{"topojsonURL": ...}``) that draws maps with no internet.
+
+    Pass it to ``fig.show(config=...)``, or set ``figure_widget._config`` to it.
+    """
+    return {"topojsonURL": topojson_url()}
+
+
+def use_offline_world() -> None:
+    """Make every plotly figure shown from now on load the world outline from ``data/``.
+
+    Sets ``topojsonURL`` in the config of plotly's notebook renderers (what JupyterLab and nbval
+    use) and points static image export (kaleido) at the same file on disk. Called when this
+    module is imported.
+    """
+    config = offline_config()
+    for name in ("plotly_mimetype", "jupyterlab", "notebook", "notebook_connected"):
+        if name in pio.renderers:
+            pio.renderers[name].config.update(config)
+    pio.defaults.topojson = DATA_DIR.resolve().as_uri() + "/"
+
+
+# --------------------------------------------------------------------------------------------
+# Looking up systems, bases and range claims
+# --------------------------------------------------------------------------------------------
+
+def _key(text: str) -> str:
+    """Normalise a name for matching: lower case, letters and digits only ("SS-20" -> "ss20")."""
+    return "".join(ch for ch in str(text).lower() if ch.isalnum())
+
+
+def _loaded(frame: pd.DataFrame | None, loader: str) -> pd.DataFrame:
+    if frame is not None:
+        if not isinstance(frame, pd.DataFrame):
+            raise TypeError(f"expected a pandas DataFrame, got {type(frame).__name__}")
+        return frame
+    from armscontrol import data  # imported here so maps works with hand-made tables too
+
+    return getattr(data, loader)()
+
+
+def _require(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{what} table lacks columns {missing}; it has {list(frame.columns)}")
+
+
+def find_system(name: str, missiles: pd.DataFrame | None = None) -> pd.Series:
+    """Return the ``missiles`` row for a system named by id, name or designation.
+
+    Matching ignores case, spaces and punctuation, and tries ``system_id``, ``name``,
+    ``nato_name``, ``us_designation`` and ``russian_designation`` ("ss20", "SS-20", "RSD-10
+    Pioner" all find the SS-20). Raises :class:`UnknownNameError` listing the valid systems.
+    """
+    missiles = _loaded(missiles, "load_missiles")
+    _require(missiles, ["system_id", "name"], "missiles")
+    wanted = _key(name)
+    columns = [c for c in ("system_id", "name", "nato_name", "us_designation",
+                           "russian_designation") if c in missiles.columns]
+    for column in columns:
+        values = missiles[column].fillna("").astype(str).map(_key)
+        hits = missiles[(values == wanted) & (values != "")]
+        if len(hits):
+            return hits.iloc[0]
+    valid = ", ".join(f"{row.system_id} ({row.name})" for row in missiles.itertuples())
+    raise UnknownNameError(f"unknown missile system {name!r}; valid systems: {valid}")
+
+
+def find_site(name: str, sites: pd.DataFrame | None = None) -> pd.Series:
+    """Return the ``sites`` row for a place named by ``site_id`` or ``name``.
+
+    Matching ignores case, spaces and punctuation. Raises :class:`UnknownNameError` listing the
+    valid sites, and ``ValueError`` if the site's coordinates are invalid.
+    """
+    sites = _loaded(sites, "load_sites")
+    _require(sites, ["site_id", "name", "lat", "lon"], "sites")
+    wanted = _key(name)
+    for column in ("site_id", "name"):
+        values = sites[column].fillna("").astype(str).map(_key)
+        hits = sites[(values == wanted) & (values != "")]
+        if len(hits):
+            row = hits.iloc[0]
+            geo.check_point(row["lat"], row["lon"], what=f"site {row['site_id']!r}")
+            return row
+    valid = ", ".join(f"{row.site_id} ({row.name})" for row in sites.itertuples())
+    raise UnknownNameError(f"unknown site {name!r}; valid sites: {valid}")
+
+
+def system_ranges(system: str, missiles: pd.DataFrame | None = None,
+                  missile_ranges: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return the range claims for one system (rows of ``missile_ranges``), longest first.
+
+    Raises :class:`UnknownNameError` for an unknown system and ``ValueError`` when the system
+    has no range claim or a claim is not a possible range (0 < km <= ~20,004).
+    """
+    row = find_system(system, missiles)
+    missile_ranges = _loaded(missile_ranges, "load_missile_ranges")
+    _require(missile_ranges, ["system_id", "range_km", "claimant"], "missile_ranges")
+    claims = missile_ranges[missile_ranges["system_id"] == row["system_id"]]
+    if claims.empty:
+        with_claims = sorted(set(missile_ranges["system_id"]))
+        raise ValueError(
+            f"missile system {row['system_id']!r} has no range claim in missile_ranges; "
+            f"systems with ranges: {', '.join(with_claims)}"
+        )
+    for claim in claims.itertuples():
+        try:
+            geo.check_range(claim.range_km)
+        except ValueError as error:
+            raise ValueError(f"missile_ranges, claim {getattr(claim, 'claim_id', '?')!r}: "
+                             f"{error}") from None
+    return claims.sort_values("range_km", ascending=False, kind="stable")
+
+
+def _short(text: str, limit: int = 40) -> str:
+    """Shorten a claimant for legends and captions: the part before any "(", ":" or ", "
+    ("Russian Ministry of Defence (Lt. Gen. ...)" -> "Russian Ministry of Defence"), cut to
+    ``limit`` characters. The full text is in the hover and the data."""
+    for mark in (" (", ": ", ", "):
+        if mark in text and text.index(mark) > 0:
+            text = text[:text.index(mark)]
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def _claim_label(system_name: str, claim: pd.Series, short: bool = True) -> str:
+    prefix = "more than " if str(claim.get("claim_type", "")) == "more than" else ""
+    claimant = _short(str(claim["claimant"])) if short else str(claim["claimant"])
+    return f"{system_name}: {prefix}{claim['range_km']:,.0f} km ({claimant})"
+
+
+# --------------------------------------------------------------------------------------------
+# Views
+# --------------------------------------------------------------------------------------------
+
+def _geo_layout(view: str, centre: tuple[float, float] | None, max_range_km: float) -> dict:
+    """Return the plotly ``layout.geo`` for a view (always the world outline, never a scope:
+    a plotly ``scope`` such as "europe" would fetch a different outline file)."""
+    common = dict(
+        resolution=110, scope="world",
+        showland=True, landcolor="#EEEEEE", showocean=True, oceancolor="#FFFFFF",
+        showcountries=True, countrycolor="#AAAAAA", countrywidth=0.5,
+        showcoastlines=True, coastlinecolor="#777777", coastlinewidth=0.6,
+        showlakes=False, showrivers=False, showframe=True, framecolor="#777777",
+    )
+    if view == "world":
+        return dict(common, projection=dict(type="natural earth"),
+                    lonaxis=dict(range=[-180, 180]), lataxis=dict(range=[-60, 85]))
+    if view == "europe":
+        return dict(common, projection=dict(type="conic equal area",
+                                            rotation=dict(lon=20), parallels=[40, 65]),
+                    lonaxis=dict(range=[-30, 70]), lataxis=dict(range=[28, 72]))
+    if view == "asia-pacific":
+        return dict(common, projection=dict(type="natural earth", rotation=dict(lon=130)),
+                    lonaxis=dict(range=[60, 200]), lataxis=dict(range=[-20, 72]))
+    if view == "azimuthal":
+        lat, lon = centre if centre is not None else (0.0, 0.0)
+        # The whole globe is a disc of radius ~20,000 km in this projection; zoom so that the
+        # longest ring (plus a margin) fills the map.
+        scale = max(1.0, geo.HALF_CIRCUMFERENCE_KM / (1.15 * max_range_km))
+        return dict(common, projection=dict(type="azimuthal equidistant",
+                                            rotation=dict(lon=lon, lat=lat), scale=scale))
+    raise ValueError(f"unknown view {view!r}; choose one of {', '.join(VIEWS)}")
+
+
+# --------------------------------------------------------------------------------------------
+# Text
+# --------------------------------------------------------------------------------------------
+
+def _join_names(names: list[str], limit: int = 10) -> str:
+    if not names:
+        return "no capital on this map"
+    if len(names) > limit:
+        return ", ".join(names[:limit]) + f" and {len(names) - limit} more"
+    if len(names) == 1:
+        return names[0]
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _capitals_within(sites: pd.DataFrame, lat: float, lon: float, range_km: float,
+                     exclude: str | None = None) -> list[str]:
+    capitals = sites[sites["kind"] == "capital"] if "kind" in sites.columns else sites.iloc[0:0]
+    if exclude is not None and "site_id" in capitals.columns:
+        capitals = capitals[capitals["site_id"] != exclude]
+    near = geo.within_range(capitals, lat, lon, range_km)
+    return [str(name) for name in near["name"]]
+
+
+def _reach_clause(sites: pd.DataFrame, base: pd.Series, system_name: str,
+                  claims: pd.DataFrame) -> str:
+    """Describe which capitals one system reaches from one base, naming each capital once, at
+    the shortest claimed range that reaches it ("... Vilnius and Riga within 480 km (Russian
+    Ministry of Defence); also Berlin within 2,000 km (IISS ...)")."""
+    parts, named = [], set()
+    for _, claim in claims.sort_values("range_km", kind="stable").iterrows():
+        reached = [name for name in _capitals_within(sites, base["lat"], base["lon"],
+                                                     claim["range_km"],
+                                                     exclude=str(base["site_id"]))
+                   if name not in named]
+        named.update(reached)
+        where = f"within {claim['range_km']:,.0f} km ({_short(str(claim['claimant']))})"
+        if reached:
+            parts.append(f"{'also ' if parts else ''}{_join_names(reached)} {where}")
+        elif not parts:
+            parts.append(f"no capital on this map {where}")
+    return f"the {system_name} from {base['name']} reaches " + ", ".join(parts)
+
+
+def _wrap(text: str, width: int = 130) -> str:
+    """Break a long annotation into lines (plotly annotations do not wrap by themselves)."""
+    return "<br>".join(textwrap.wrap(html.escape(text, quote=False), width))
+
+
+# --------------------------------------------------------------------------------------------
+# The figure
+# --------------------------------------------------------------------------------------------
+
+def _as_list(value: str | Sequence[str] | None) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return list(value)
+
+
+def _site_traces(sites: pd.DataFrame, bases: list[pd.Series], label_kinds: Sequence[str]
+                 ) -> list[go.Scattergeo]:
+    """Markers for all sites: labelled capitals and cities, other places with hover only."""
+    traces = []
+    base_ids = {str(base["site_id"]) for base in bases}
+    shown = sites[~sites["site_id"].astype(str).isin(base_ids)]
+    for labelled, frame in ((True, shown[shown["kind"].isin(label_kinds)]),
+                            (False, shown[~shown["kind"].isin(label_kinds)])):
+        if frame.empty:
+            continue
+        hover = []
+        for row in frame.itertuples():
+            lines = [f"<b>{html.escape(str(row.name))}</b> ({row.kind}, {row.country})"]
+            for base in bases:
+                d = geo.distance_km((base["lat"], base["lon"]), (row.lat, row.lon))
+                lines.append(f"{d:,.0f} km from {html.escape(str(base['name']))}")
+            hover.append("<br>".join(lines))
+        traces.append(go.Scattergeo(
+            lon=frame["lon"].round(4).tolist(), lat=frame["lat"].round(4).tolist(),
+            mode="markers+text" if labelled else "markers",
+            text=frame["name"].astype(str).tolist() if labelled else None,
+            textposition="top center", textfont=dict(size=10, color="#333333"),
+            marker=dict(size=6 if labelled else 5, color=OKABE_ITO["black"],
+                        symbol="circle" if labelled else "diamond-open"),
+            hovertext=hover, hoverinfo="text",
+            name="Capitals and cities" if labelled else "Other places",
+            uid="sites-labelled" if labelled else "sites-other",
+        ))
+    return traces
+
+
+def _ring_trace(lons: np.ndarray, lats: np.ndarray, name: str, colour: str, dash: str,
+                uid: str, width: float = 2.0, hovertext: str | None = None, **extra
+                ) -> go.Scattergeo:
+    return go.Scattergeo(
+        lon=np.round(lons, 3).tolist(), lat=np.round(lats, 3).tolist(), mode="lines",
+        line=dict(color=colour, width=width, dash=dash), name=name,
+        hovertext=html.escape(hovertext or name), hoverinfo="text", uid=uid, **extra)
+
+
+def range_map(systems: str | Sequence[str] | None = None,
+              bases: str | Sequence[str] | None = None, *,
+              view: str = "world",
+              inf_band: bool = True,
+              what_if_km: float | None = None,
+              controls: bool = False,
+              title: str | None = None,
+              sites: pd.DataFrame | None = None,
+              missiles: pd.DataFrame | None = None,
+              missile_ranges: pd.DataFrame | None = None,
+              ring_points: int = 180) -> go.Figure:
+    """Return a plotly map of what the chosen missile systems reach from the chosen bases.
+
+    Parameters
+    ----------
+    systems: missile system(s), by id, name or designation (see :func:`find_system`); every
+        range claim of each system is drawn as a ring around every base (one colour per system,
+        one dash per claim).
+    bases: site(s) from ``sites``, by ``site_id`` or name; at least one is needed.
+    view: ``"europe"``, ``"asia-pacific"``, ``"world"`` or ``"azimuthal"`` (azimuthal
+        equidistant, centred on the first base: rings are circles, distances from the base true).
+    inf_band: draw the INF Treaty's 500 km and 5,500 km rings around each base.
+    what_if_km: also draw a black "what if" ring of this range (km) around the first base.
+    controls: add an in-figure slider for the "what if" range (250 km steps, computed in
+        advance so moving it needs no kernel) and a button that shows or hides the INF band.
+    title: the map title; a descriptive one is made when omitted.
+    sites, missiles, missile_ranges: the tables to use; default: ``armscontrol.data`` loaders.
+    ring_points: points per ring.
+
+    The figure's ``layout.meta["text_alternative"]`` holds a one-sentence description naming
+    the capitals within range; it is also shown under the map.
+
+    Raises :class:`UnknownNameError` for an unknown system or site (listing valid names),
+    ``ValueError`` for an unknown view, a range outside (0, ~20,004] km or bad coordinates.
+    """
+    if view not in VIEWS:
+        raise ValueError(f"unknown view {view!r}; choose one of {', '.join(VIEWS)}")
+    sites = _loaded(sites, "load_sites")
+    _require(sites, ["site_id", "name", "kind", "country", "lat", "lon"], "sites")
+    base_rows = [find_site(name, sites) for name in _as_list(bases)]
+    if not base_rows:
+        raise ValueError("range_map needs at least one base (a site_id or name from sites)")
+    system_names = _as_list(systems)
+    if system_names:
+        missiles = _loaded(missiles, "load_missiles")
+        missile_ranges = _loaded(missile_ranges, "load_missile_ranges")
+    system_rows = [find_system(name, missiles) for name in system_names]
+    claims = {row["system_id"]: system_ranges(row["system_id"], missiles, missile_ranges)
+              for row in system_rows}
+    if what_if_km is not None:
+        what_if_km = geo.check_range(what_if_km)
+
+    traces: list[go.Scattergeo] = []
+    sentences: list[str] = []
+    longest = max([c["range_km"].max() for c in claims.values()] + [what_if_km or 0]
+                  + [INF_BAND_KM[1] if inf_band else 0] + [1000])
+
+    if inf_band:
+        for i, base in enumerate(base_rows):
+            for km, dash in zip(INF_BAND_KM, ("dot", "dash")):
+                lons, lats = geo.range_ring(base["lat"], base["lon"], km, ring_points)
+                traces.append(_ring_trace(
+                    lons, lats, f"INF band: {km:,} km", "#777777", dash,
+                    uid=f"inf-{km}-{base['site_id']}", width=1.2, legendgroup="inf",
+                    showlegend=(i == 0), meta="inf-band"))
+
+    for i, row in enumerate(system_rows):
+        colour = RING_COLOURS[i % len(RING_COLOURS)]
+        for j, (_, claim) in enumerate(claims[row["system_id"]].iterrows()):
+            for k, base in enumerate(base_rows):
+                lons, lats = geo.range_ring(base["lat"], base["lon"], claim["range_km"],
+                                            ring_points)
+                name = _claim_label(str(row["name"]), claim)
+                if len(base_rows) > 1:
+                    name += f" from {_short(str(base['name']), 20)}"
+                traces.append(_ring_trace(
+                    lons, lats, name, colour, CLAIM_DASHES[j % len(CLAIM_DASHES)],
+                    uid=f"ring-{row['system_id']}-{j}-{base['site_id']}",
+                    hovertext=_claim_label(str(row["name"]), claim, short=False)))
+        for base in base_rows:
+            sentences.append(_reach_clause(sites, base, str(row["name"]),
+                                           claims[row["system_id"]]))
+
+    traces.extend(_site_traces(sites, base_rows, LABELLED_KINDS))
+    traces.append(go.Scattergeo(
+        lon=[float(b["lon"]) for b in base_rows], lat=[float(b["lat"]) for b in base_rows],
+        mode="markers+text", text=[str(b["name"]) for b in base_rows],
+        textposition="bottom center", textfont=dict(size=11, color=OKABE_ITO["black"]),
+        marker=dict(size=12, symbol="star", color=OKABE_ITO["orange"],
+                    line=dict(color=OKABE_ITO["black"], width=1)),
+        hovertext=[f"<b>{html.escape(str(b['name']))}</b> ({b['kind']}, {b['country']})"
+                   for b in base_rows],
+        hoverinfo="text", name="Base" if len(base_rows) == 1 else "Bases", uid="bases"))
+
+    first = base_rows[0]
+    what_if_index = None
+    if controls or what_if_km is not None:
+        start_km = what_if_km or (
+            max(c["range_km"].max() for c in claims.values()) if claims else 2000.0)
+        if controls:  # start on a slider step, so the slider and the ring agree
+            values = _slider_steps_km(start_km, longest)
+            start_km = float(values[int(np.argmin([abs(v - start_km) for v in values]))])
+        # Drawn first, under the claimed rings, which it may coincide with.
+        what_if_index = 0
+        lons, lats = geo.range_ring(first["lat"], first["lon"], start_km, ring_points)
+        traces.insert(0, _ring_trace(lons, lats, f"What if: {start_km:,.0f} km",
+                                     WHAT_IF_COLOUR, "solid", uid="what-if", width=2.5))
+        reached = _capitals_within(sites, first["lat"], first["lon"], start_km,
+                                   exclude=str(first["site_id"]))
+        sentences.append(f"a {start_km:,.0f} km missile from {first['name']} would reach "
+                         f"{_join_names(reached)}")
+
+    if sentences:
+        text_alternative = "Capitals within range: " + "; ".join(sentences) + "."
+    else:
+        text_alternative = (f"Map of {first['name']} and the places around it; no missile "
+                            "range is drawn.")
+    if title is None:
+        what = ", ".join(str(r["name"]) for r in system_rows) or "Places"
+        where = ", ".join(str(b["name"]) for b in base_rows)
+        title = f"{what}: range from {where}"
+
+    fig = go.Figure(data=traces)
+    fig.update_layout(
+        title=dict(text=html.escape(title), x=0.02, xanchor="left"),
+        geo=_geo_layout(view, (float(first["lat"]), float(first["lon"])), longest),
+        legend=dict(title=dict(text="Legend"), x=1.0, xanchor="left", y=1.0,
+                    bgcolor="rgba(255,255,255,0.85)", font=dict(size=11)),
+        margin=dict(l=10, r=10, t=50, b=170 if controls else 100),
+        height=640 if controls else 560,
+        meta={"text_alternative": text_alternative, "view": view},
+        annotations=[dict(
+            text=_wrap(text_alternative), showarrow=False, xref="paper", yref="paper",
+            x=0, y=0, yshift=-12, xanchor="left", yanchor="top", align="left",
+            font=dict(size=11, color="#222222"), name="text-alternative")],
+    )
+    if controls:
+        _add_controls(fig, sites, first, what_if_index, start_km, longest, ring_points,
+                      sentences[:-1])
+    return fig
+
+
+def _slider_steps_km(start_km: float, longest_km: float, step_km: int = 250) -> list[int]:
+    top = max(6000.0, float(start_km) * 1.5, float(longest_km))
+    top = min(geo.HALF_CIRCUMFERENCE_KM, np.ceil(top / 1000.0) * 1000.0)
+    return list(range(step_km, int(top) + 1, step_km))
+
+
+def _add_controls(fig: go.Figure, sites: pd.DataFrame, base: pd.Series, what_if_index: int,
+                  start_km: float, longest_km: float, ring_points: int,
+                  fixed_sentences: list[str]) -> None:
+    """Add the "what if" slider and the INF-band toggle, both computed in advance: each slider
+    step carries its ring and its caption, so the browser redraws without asking the kernel."""
+    steps = []
+    values = _slider_steps_km(start_km, longest_km)
+    for km in values:
+        lons, lats = geo.range_ring(base["lat"], base["lon"], km, ring_points)
+        reached = _capitals_within(sites, base["lat"], base["lon"], km,
+                                   exclude=str(base["site_id"]))
+        sentence = "Capitals within range: " + "; ".join(
+            fixed_sentences + [f"a {km:,} km missile from {base['name']} would reach "
+                               f"{_join_names(reached)}"]) + "."
+        steps.append(dict(
+            method="update", label=f"{km:,}", value=str(km),
+            args=[{"lon": [np.round(lons, 2).tolist()], "lat": [np.round(lats, 2).tolist()],
+                   "name": [f"What if: {km:,} km"]},
+                  {"annotations[0].text": _wrap(sentence), "meta.text_alternative": sentence,
+                   "meta.what_if_km": km},
+                  [what_if_index]],
+        ))
+    active = int(np.argmin([abs(v - start_km) for v in values]))
+    fig.update_layout(sliders=[dict(
+        active=active, steps=steps, x=0.17, len=0.83, y=0, yanchor="top", pad=dict(t=10, b=0),
+        currentvalue=dict(prefix="What-if range: ", suffix=" km",
+                          font=dict(size=13, color="#222222")),
+        font=dict(color="rgba(0,0,0,0)"),  # hide the per-step tick labels (too many to read)
+        transition=dict(duration=0), name="what-if-range",
+    )])
+    inf_indices = [i for i, trace in enumerate(fig.data) if trace.meta == "inf-band"]
+    if inf_indices:
+        fig.update_layout(updatemenus=[dict(
+            type="buttons", direction="right", x=0.0, xanchor="left", y=0, yanchor="top",
+            pad=dict(t=34), showactive=False, name="inf-toggle",
+            buttons=[dict(label="INF band on/off", method="restyle",
+                          args=[{"visible": False}, inf_indices],
+                          args2=[{"visible": True}, inf_indices])],
+        )])
+    # Move the caption below the slider.
+    fig.layout.annotations[0].yshift = -80
+
+
+# --------------------------------------------------------------------------------------------
+# The table and the explorer
+# --------------------------------------------------------------------------------------------
+
+def places_within_reach(system: str, base: str, *, sites: pd.DataFrame | None = None,
+                        missiles: pd.DataFrame | None = None,
+                        missile_ranges: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return the places within the longest range claimed for ``system`` from ``base``.
+
+    Columns: ``name``, ``kind``, ``country``, ``distance_km`` (km from the base, rounded), then
+    one yes/no column per range claim, headed with the range and the claimant. Sorted from
+    nearest to furthest; the base itself is left out.
+    """
+    sites = _loaded(sites, "load_sites")
+    base_row = find_site(base, sites)
+    system_row = find_system(system, missiles)
+    claims = system_ranges(system_row["system_id"], missiles, missile_ranges)
+    others = sites[sites["site_id"] != base_row["site_id"]]
+    near = geo.within_range(others, base_row["lat"], base_row["lon"], claims["range_km"].max())
+    table = near[["name", "kind", "country"]].copy()
+    table["distance_km"] = near["distance_km"].round().astype(int)
+    for _, claim in claims.iterrows():
+        header = _claim_label(str(system_row["name"]), claim).split(": ", 1)[1]
+        table[f"within {header}"] = np.where(near["distance_km"] <= claim["range_km"],
+                                              "yes", "no")
+    return table.reset_index(drop=True)
+
+
+def _table_html(table: pd.DataFrame, system: str, base: str) -> str:
+    caption = (f"Places within reach of the {html.escape(system)} from {html.escape(base)} "
+               f"({len(table)} of them, nearest first)")
+    if table.empty:
+        return f"<p>{caption}: none of the places in the data.</p>"
+    shown = table.rename(columns={"name": "Place", "kind": "Kind", "country": "Country",
+                                  "distance_km": "Distance (km)"})
+    body = shown.to_html(index=False, escape=True, border=0)
+    return (f"<div style='max-height:22em;overflow:auto'><p><b>{caption}</b></p>{body}</div>")
+
+
+def _system_options(missiles: pd.DataFrame, missile_ranges: pd.DataFrame
+                    ) -> list[tuple[str, str]]:
+    with_ranges = set(missile_ranges["system_id"])
+    return [(str(row.name), str(row.system_id)) for row in missiles.itertuples()
+            if row.system_id in with_ranges]
+
+
+def _base_options(sites: pd.DataFrame) -> list[tuple[str, str]]:
+    """Missile bases, test and other military sites first, then capitals and cities."""
+    military = sites[~sites["kind"].isin(LABELLED_KINDS)]
+    civil = sites[sites["kind"].isin(LABELLED_KINDS)]
+    return [(f"{row.name} ({row.kind})", str(row.site_id))
+            for frame in (military, civil) for row in frame.itertuples()]
+
+
+class RangeExplorer(widgets.VBox):
+    """The widget :func:`range_explorer` returns: menus, map, caption and table in a column.
+
+    Attributes: ``system``, ``base``, ``view`` (the menus), ``figure`` (the plotly
+    ``FigureWidget``), ``caption`` (the text alternative) and ``table`` (places within reach).
+    """
+
+    def __init__(self, system: str | None, base: str | None, view: str, sites: pd.DataFrame,
+                 missiles: pd.DataFrame, missile_ranges: pd.DataFrame):
+        self._tables = (sites, missiles, missile_ranges)
+        system_options = _system_options(missiles, missile_ranges)
+        if not system_options:
+            raise ValueError("no missile system has a range claim in missile_ranges")
+        system_id = find_system(system, missiles)["system_id"] if system else system_options[0][1]
+        if str(system_id) not in {value for _, value in system_options}:
+            raise ValueError(f"missile system {system!r} has no range claim in missile_ranges")
+        base_options = _base_options(sites)
+        base_id = find_site(base, sites)["site_id"] if base else base_options[0][1]
+        if view not in VIEWS:
+            raise ValueError(f"unknown view {view!r}; choose one of {', '.join(VIEWS)}")
+        style = {"description_width": "initial"}
+        self.system = widgets.Dropdown(options=system_options, value=str(system_id),
+                                       description="Missile system:", style=style)
+        self.base = widgets.Dropdown(options=base_options, value=str(base_id),
+                                     description="Base:", style=style)
+        self.view = widgets.Dropdown(options=list(VIEWS), value=view, description="View:",
+                                     style=style)
+        self.figure = go.FigureWidget()
+        self.figure._config = offline_config()
+        self.caption = widgets.HTML()
+        self.table = widgets.HTML()
+        self._draw()
+        for control in (self.system, self.base, self.view):
+            control.observe(self._on_change, names="value")
+        menus = widgets.HBox([self.system, self.base, self.view],
+                             layout=widgets.Layout(flex_flow="row wrap"))
+        super().__init__([menus, self.figure, self.caption, self.table])
+
+    def _draw(self) -> None:
+        """Rebuild the map for the current menu choices and swap it into the FigureWidget."""
+        sites, missiles, missile_ranges = self._tables
+        new = range_map(self.system.value, self.base.value, view=self.view.value,
+                        controls=True, sites=sites, missiles=missiles,
+                        missile_ranges=missile_ranges)
+        with self.figure.batch_update():
+            self.figure.data = []
+            self.figure.add_traces(list(new.data))
+            self.figure.layout = new.layout
+        self.caption.value = ("<p><b>Text alternative:</b> "
+                              f"{html.escape(new.layout.meta['text_alternative'])}</p>")
+        table = places_within_reach(self.system.value, self.base.value, sites=sites,
+                                    missiles=missiles, missile_ranges=missile_ranges)
+        self.table.value = _table_html(table, self.system.label, self.base.label)
+
+    def _on_change(self, change) -> None:
+        self._draw()
+
+    def __repr__(self) -> str:
+        # Short and stable: the default repr would print the whole figure, with its data.
+        return (f"RangeExplorer(system={self.system.value!r}, base={self.base.value!r}, "
+                f"view={self.view.value!r})")
+
+
+def range_explorer(system: str | None = None, base: str | None = None, *,
+                   view: str = "europe", sites: pd.DataFrame | None = None,
+                   missiles: pd.DataFrame | None = None,
+                   missile_ranges: pd.DataFrame | None = None) -> RangeExplorer:
+    """Return an interactive range explorer (an ``ipywidgets.VBox``) for a notebook.
+
+    Menus choose the missile system, the base and the view; the map (a plotly ``FigureWidget``
+    with the ``controls`` of :func:`range_map`) is updated in place when they change. On the
+    map, the "what if" slider moves a ring and the INF-band button shows or hides the 500 and
+    5,500 km rings without a kernel round trip. Under the map: the text alternative and a
+    table of the places within reach of the chosen system (every range claim).
+
+    ``system`` and ``base`` pick the starting choice (default: the first system with a range
+    claim and the first non-civilian site). Raises :class:`UnknownNameError` for unknown names.
+    """
+    return RangeExplorer(system, base, view, _loaded(sites, "load_sites"),
+                         _loaded(missiles, "load_missiles"),
+                         _loaded(missile_ranges, "load_missile_ranges"))
+
+
+use_offline_world()

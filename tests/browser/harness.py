@@ -1,0 +1,290 @@
+"""A real-browser harness: JupyterLab on 127.0.0.1 driven by Debian's Chromium through Playwright.
+
+Used by the browser tests (through the fixtures in ``conftest.py``) and by the benchmarks
+(directly). See ``README.md`` beside this file for the API and an example.
+
+No browser is ever downloaded: Playwright launches ``/usr/bin/chromium`` (Debian's package) via
+``executable_path``; ``playwright install`` is never needed.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+CHROMIUM = os.environ.get("ARMSCONTROL_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+HOW_TO_ENABLE = (
+    "Browser tests need Debian's Chromium and the playwright Python package: "
+    "`sudo apt-get install chromium` and `pip install playwright` (never `playwright install`). "
+    "Set ARMSCONTROL_CHROMIUM to use a Chromium elsewhere than /usr/bin/chromium."
+)
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+# JupyterLab user settings for tests: no news or update toasts over screenshots, and no
+# autosave rewriting the notebooks under test.
+LAB_SETTINGS = {
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
+        {"fetchNews": "false", "checkForUpdates": False},
+    "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
+}
+
+
+def missing_browser() -> str | None:
+    """Return why the browser tests cannot run here (None when they can)."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return f"the playwright package is not installed. {HOW_TO_ENABLE}"
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        return f"no Chromium at {CHROMIUM}. {HOW_TO_ENABLE}"
+    return None
+
+
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that is free right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class JupyterLab:
+    """A JupyterLab server on 127.0.0.1 for tests: no token, no password, throwaway settings.
+
+    ``root_dir`` is what the server serves (default: the repository); ``base_url`` its URL prefix
+    ("/" or e.g. "/user/test/" as on JupyterHub and Binder); ``env`` extra environment variables
+    for the server and its kernels. Use as a context manager, or call start() and stop().
+    """
+
+    root_dir: Path = ROOT
+    base_url: str = "/"
+    env: dict[str, str] = field(default_factory=dict)
+    startup_timeout: float = 60.0
+    port: int = 0
+    process: subprocess.Popen | None = None
+    home: Path | None = None
+    log_path: Path | None = None
+
+    @property
+    def url(self) -> str:
+        """The server's root URL with its prefix, ending in "/"."""
+        return f"http://127.0.0.1:{self.port}{self.base_url}"
+
+    def lab_url(self, path: str, workspace: str) -> str:
+        """URL that opens ``path`` (relative to root_dir) in a fresh, named workspace."""
+        return f"{self.url}lab/workspaces/{quote(workspace)}/tree/{quote(path)}?reset"
+
+    def start(self) -> "JupyterLab":
+        if not self.base_url.startswith("/") or not self.base_url.endswith("/"):
+            raise ValueError(f"base_url must start and end with '/', got {self.base_url!r}")
+        self.home = Path(tempfile.mkdtemp(prefix="armscontrol-lab-"))
+        settings = self.home / "user-settings"
+        for name, values in LAB_SETTINGS.items():
+            path = settings / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(values))
+        for sub in ("config", "data", "runtime", "workspaces"):
+            (self.home / sub).mkdir()
+        env = dict(os.environ)
+        env.update({
+            "JUPYTER_CONFIG_DIR": str(self.home / "config"),
+            "JUPYTER_RUNTIME_DIR": str(self.home / "runtime"),
+            "JUPYTERLAB_SETTINGS_DIR": str(settings),
+            "JUPYTERLAB_WORKSPACES_DIR": str(self.home / "workspaces"),
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])),
+        })
+        env.update(self.env)
+        self.port = free_port()
+        self.log_path = self.home / "server.log"
+        command = [
+            sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
+            "--ip", "127.0.0.1", f"--port={self.port}", "--ServerApp.port_retries=0",
+            "--IdentityProvider.token=", "--ServerApp.password=",
+            f"--ServerApp.root_dir={self.root_dir}", f"--ServerApp.base_url={self.base_url}",
+            f"--LabApp.user_settings_dir={settings}",
+            f"--LabApp.workspaces_dir={self.home / 'workspaces'}",
+            "--LabApp.news_url=",
+        ]
+        with open(self.log_path, "wb") as log:
+            self.process = subprocess.Popen(command, cwd=self.root_dir, env=env, stdout=log,
+                                            stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + self.startup_timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"JupyterLab exited early:\n{self.log()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}api/status", timeout=2) as response:
+                    if response.status == 200:
+                        return self
+            except (urllib.error.URLError, ConnectionError, OSError):
+                time.sleep(0.25)
+        self.stop()
+        raise RuntimeError(f"JupyterLab did not start in {self.startup_timeout} s:\n{self.log()}")
+
+    def log(self) -> str:
+        """The server's output so far (for failure messages)."""
+        if self.log_path and self.log_path.exists():
+            return self.log_path.read_text(errors="replace")[-6000:]
+        return ""
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()  # our own child, by its pid
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)
+        self.process = None
+        if self.home is not None:
+            shutil.rmtree(self.home, ignore_errors=True)
+            self.home = None
+
+    def __enter__(self) -> "JupyterLab":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def launch_browser(playwright):
+    """Launch Debian's Chromium (never a downloaded browser) with the flags that work here."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+def block_external_requests(context) -> list[str]:
+    """Abort every request to a non-loopback host; return the (live) list of blocked URLs.
+
+    An empty list after a test is the proof that the page worked with no network.
+    """
+    blocked: list[str] = []
+
+    def handle(route) -> None:
+        url = route.request.url
+        host = urlsplit(url).hostname or ""
+        scheme = urlsplit(url).scheme
+        if scheme in ("http", "https", "ws", "wss") and host not in LOOPBACK_HOSTS:
+            blocked.append(url)
+            route.abort()
+        else:
+            route.continue_()
+
+    context.route("**/*", handle)
+    return blocked
+
+
+def open_notebook(page, server: JupyterLab, path: str, workspace: str,
+                  timeout_ms: int = 60_000) -> None:
+    """Open ``path`` in a fresh named workspace and wait until its kernel is idle."""
+    page.goto(server.lab_url(path, workspace))
+    page.wait_for_selector(".jp-Notebook", timeout=timeout_ms)
+    wait_kernel_idle(page, timeout_ms)
+
+
+def wait_kernel_idle(page, timeout_ms: int = 60_000) -> None:
+    """Wait until the notebook's kernel reports idle (the toolbar's execution indicator)."""
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
+                           timeout=timeout_ms)
+
+
+def _prompts(page) -> list[str]:
+    return page.eval_on_selector_all(
+        ".jp-Notebook .jp-CodeCell .jp-InputArea-prompt",
+        "nodes => nodes.map(n => n.textContent.trim())")
+
+
+def delete_sessions(page, server: JupyterLab) -> None:
+    """Shut down every kernel session on the server (from the page, with its _xsrf cookie)."""
+    page.evaluate(
+        """async (base) => {
+            const xsrf = (document.cookie.match(/_xsrf=([^;]+)/) || [])[1] || '';
+            const headers = {'X-XSRFToken': decodeURIComponent(xsrf)};
+            const sessions = await (await fetch(base + 'api/sessions')).json();
+            for (const s of sessions) {
+                await fetch(base + 'api/sessions/' + s.id, {method: 'DELETE', headers});
+            }
+        }""",
+        server.base_url,
+    )
+
+
+def run_all(page, timeout_ms: int = 120_000, attempts: int = 3) -> None:
+    """Run every cell (Run > Run All Cells) and wait until all have run and the kernel is idle.
+
+    Retries when the command did nothing (seen right after the kernel first reports idle).
+    Raises AssertionError naming the prompts if the cells do not all get an execution count.
+    """
+    for attempt in range(attempts):
+        page.click(".jp-Notebook")  # focus the notebook so the command applies to it
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+        try:
+            page.wait_for_function(
+                """() => [...document.querySelectorAll(
+                        '.jp-Notebook .jp-CodeCell .jp-InputArea-prompt')]
+                    .some(n => /\\[(\\*|\\d+)\\]/.test(n.textContent))""",
+                timeout=10_000)
+            break
+        except Exception:
+            if attempt == attempts - 1:
+                raise AssertionError(f"Run All did nothing; prompts: {_prompts(page)}")
+    page.wait_for_function(
+        """() => {
+            const prompts = [...document.querySelectorAll(
+                '.jp-Notebook .jp-CodeCell .jp-InputArea-prompt')].map(n => n.textContent);
+            return prompts.length > 0 && prompts.every(t => /\\[\\d+\\]/.test(t));
+        }""",
+        timeout=timeout_ms)
+    wait_kernel_idle(page, timeout_ms)
+
+
+def output_errors(page) -> list[str]:
+    """Texts of error outputs in the notebook: stderr, tracebacks, "Javascript Error" boxes
+    (what a plotly figure leaves when it fails to render)."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('.jp-OutputArea-output')]
+            .filter(n => n.dataset.mimeType === 'application/vnd.jupyter.stderr'
+                      || /Javascript Error|Traceback/.test(n.textContent))
+            .map(n => n.textContent.slice(0, 500))""")
+
+
+def wait_for_plots(page, count: int, timeout_ms: int = 60_000) -> None:
+    """Wait until at least ``count`` plotly figures have drawn in the page."""
+    page.wait_for_function(
+        "n => document.querySelectorAll('.js-plotly-plot .main-svg').length >= n",
+        arg=count, timeout=timeout_ms)
+
+
+def geo_outline_paths(page) -> list[int]:
+    """For each plotly geo map in the page, the length of its drawn coastline path data
+    (0 where a map has no coastlines: its outline did not load)."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('.js-plotly-plot .geo')].map(g => {
+            const p = g.querySelector('path.coastlines');
+            return p ? (p.getAttribute('d') || '').length : 0;
+        })""")
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a full-page screenshot as test-artifacts/screenshots/<name>.png; return its path."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', name)}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

@@ -1,0 +1,51 @@
+"""Re-run notebooks and store their outputs, deterministically, for nbval's strict comparison.
+
+    python tools/refresh_outputs.py                   all of notebooks/ and solutions/
+    python tools/refresh_outputs.py notebooks/02*.ipynb
+
+Each notebook runs top to bottom in a fresh kernel (nbclient) in its own folder. Afterwards the
+saved widget state is dropped (anywidget's FigureWidget would store ~5 MB of JavaScript in
+``metadata.widgets``), execution timings are removed and cell ids are made stable, so running
+this twice gives the same files.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def refresh(path: Path, timeout: int = 300) -> None:
+    """Execute ``path`` in place and normalise what is stored."""
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}},
+                   record_timing=False).execute()
+    nb.metadata.pop("widgets", None)
+    for number, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{number:03d}"
+        cell.get("metadata", {}).pop("execution", None)
+    try:
+        from armscontrol.figures import add_png_fallbacks  # static images for GitHub/nbviewer
+    except ImportError:
+        add_png_fallbacks = None
+    if add_png_fallbacks is not None:
+        add_png_fallbacks(nb)
+    path.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
+
+
+def main(argv: list[str]) -> int:
+    paths = [Path(p) for p in argv] or sorted(
+        list((ROOT / "notebooks").glob("*.ipynb")) + list((ROOT / "solutions").glob("*.ipynb")))
+    for path in paths:
+        print(f"running {path.relative_to(ROOT) if path.is_absolute() else path} ...", flush=True)
+        refresh(path.resolve())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
