@@ -20,6 +20,7 @@ Claims and evidence
 from __future__ import annotations
 
 import html
+import numbers
 import re
 from collections.abc import Iterable, Sequence
 
@@ -110,8 +111,8 @@ def weekday_pairs(events: pd.DataFrame, first: str = "Saturday",
     a, b = _check_weekday(first), _check_weekday(second)
     gap = (b - a) % 7 or 7
     dated = events[events["date_precision"] == "day"]
-    on_first = dated[dated["date"].dt.dayofweek == a]
-    on_second = dated[dated["date"].dt.dayofweek == b]
+    on_first = dated[dated["date"].dt.day_of_week == a]
+    on_second = dated[dated["date"].dt.day_of_week == b]
     left = pd.DataFrame({"first_date": on_first["date"], "first_event": on_first["event_id"],
                          "second_date": on_first["date"] + pd.Timedelta(days=gap)})
     right = pd.DataFrame({"second_date": on_second["date"],
@@ -128,7 +129,7 @@ def week_before(date: str | pd.Timestamp) -> tuple[pd.Timestamp, pd.Timestamp]:
     That is what "last week" means to a writer on ``date`` (weeks run Monday to Sunday).
     """
     day = pd.Timestamp(date).normalize()
-    this_monday = day - pd.Timedelta(days=day.dayofweek)
+    this_monday = day - pd.Timedelta(days=day.day_of_week)
     return this_monday - pd.Timedelta(days=7), this_monday - pd.Timedelta(days=1)
 
 
@@ -179,17 +180,18 @@ def date_mentions(source_id: str) -> pd.DataFrame:
 
 
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """Return the raw offsets of the sentence (or line) holding ``text[start:end]``."""
-    left = max(text.rfind("\n", 0, start), *(text.rfind(p, 0, start) + len(p) - 1
-                                              for p in (". ", "? ", "! ")))
-    left = left + 1
-    right_candidates = [i for i in (text.find("\n", end),
-                                    *(text.find(p, end) for p in (". ", "? ", "! ")))
-                        if i >= 0]
-    right = min(right_candidates) if right_candidates else len(text)
-    if right < len(text) and text[right] in ".?!":
-        right += 1
-    return left, right
+    """Return the raw offsets of the sentence (or line) holding ``text[start:end]``.
+
+    A sentence ends at a line break or at '.', '?' or '!' followed by a space. (Hand-written:
+    the articles need no more than this, and abbreviations such as "U.S." only cut a sentence
+    short.)
+    """
+    lefts = [text.rfind("\n", 0, start) + 1]
+    lefts += [i + 2 for i in (text.rfind(p, 0, start) for p in (". ", "? ", "! ")) if i >= 0]
+    rights = [i for i in (text.find("\n", end), *(text.find(p, end) + 1
+                                                   for p in (". ", "? ", "! ")))
+              if i > 0]
+    return max(lefts), (min(rights) if rights else len(text))
 
 
 def keyword_in_context(source_id: str, needles: str | Iterable[str]) -> pd.DataFrame:
@@ -224,18 +226,14 @@ def keyword_in_context(source_id: str, needles: str | Iterable[str]) -> pd.DataF
 def report_number(source_id: str, offset: int) -> int | None:
     """Return the number of the report holding raw ``offset`` (state-media compilation only).
 
-    Returns None for ``cnn_2018`` (a single article) and for an offset before the first report;
+    Returns None for ``cnn_2018`` (a single article). Report 1 is the untitled opening piece;
     a sub-headline belongs to the report it opens.
     """
     if source_id != "statemedia_2020":
         sources.raw_text(source_id)  # raises KeyError for an unknown source id
         return None
-    number = None
-    for report in sources.reports(source_id):
-        opens = report.passage.start - (len(report.headline) + 1 if report.headline else 0)
-        if offset >= opens - 1:
-            number = report.number
-    return number
+    heads = sources.subheadings(source_id)
+    return 1 + sum(1 for h in heads if h.start <= offset)
 
 
 def reports_table(source_id: str = "statemedia_2020") -> pd.DataFrame:
@@ -413,7 +411,7 @@ def inf_category(range_km: float, limits: pd.DataFrame | None = None) -> str:
     Returns ``below the band``, ``shorter-range (banned)``, ``intermediate-range (banned)`` or
     ``above the band``. Raises ``ValueError`` for a negative or non-numeric range.
     """
-    if isinstance(range_km, bool) or not isinstance(range_km, (int, float)) or range_km != range_km:
+    if isinstance(range_km, bool) or not isinstance(range_km, numbers.Real) or range_km != range_km:
         raise ValueError(f"range_km must be a number of kilometres, got {range_km!r}")
     if range_km < 0:
         raise ValueError(f"range_km must not be negative, got {range_km}")
@@ -486,6 +484,12 @@ def days_between(events: pd.DataFrame, first: str, second: str) -> int:
     earlier), from their dates in the events table."""
     dates = _events_by_id(events, [first, second])["date"]
     return int((dates.iloc[1] - dates.iloc[0]).days)
+
+
+def _day(date: pd.Timestamp, year: bool = True) -> str:
+    """Return '5 February 2021' (or '5 February' with ``year=False``)."""
+    date = pd.Timestamp(date)
+    return f"{date.day} {date:%B}" + (f" {date.year}" if year else "")
 
 
 def _quote(quotes: pd.DataFrame, quote_id: str) -> pd.Series:
@@ -572,17 +576,17 @@ def claims_table() -> pd.DataFrame:
     extended = ev.loc["new_start_extended", "date"]
     add("New START is set to expire on 5 February 2021.", "State-media compilation (narration)",
         "statemedia_2020", "", "5 February 2021",
-        f"In force from {pd.Timestamp(ns['entered_into_force']):%d %B %Y} for {duration} years "
-        f"gives {expiry:%d %B %Y}: true when written; the treaty was extended on "
-        f"{extended:%d %B %Y}.", "treaties, treaty_limits, events", "supported")
+        f"In force from {_day(ns['entered_into_force'])} for {duration} years "
+        f"gives {_day(expiry)}: true when written; the treaty was extended on "
+        f"{_day(extended)}.", "treaties, treaty_limits, events", "supported")
 
     gap = days_between(events, "obrien_non_starter", "putin_valdai_remarks")
     add("O'Brien called Putin's proposal a 'non-starter' (placed after Putin's 22 October "
         "remarks).", "State-media compilation (narration)", "statemedia_2020", "sm_q17", None,
         f"events.csv dates O'Brien's remark to "
-        f"{ev.loc['obrien_non_starter', 'date']:%d %B %Y}, {gap} days before Putin's "
-        f"{ev.loc['putin_valdai_remarks', 'date']:%d %B} remarks; he was answering Putin's "
-        f"proposal of {ev.loc['putin_one_year_proposal', 'date']:%d %B}.", "events",
+        f"{_day(ev.loc['obrien_non_starter', 'date'])}, {gap} days before Putin's "
+        f"{_day(ev.loc['putin_valdai_remarks', 'date'], False)} remarks; he was answering Putin's "
+        f"proposal of {_day(ev.loc['putin_one_year_proposal', 'date'], False)}.", "events",
         "contradicted (sequence)")
 
     head = new_start_headroom()
@@ -591,7 +595,7 @@ def claims_table() -> pd.DataFrame:
     last = before[before["as_of"] == before["as_of"].max()]
     add("The arms race is reviving, with a tendency to a unilateral military build-up.",
         "Anatoly Antonov", "statemedia_2020", "sm_q07", None,
-        f"In the last New START data exchange before the text ({last['as_of'].max():%d %B %Y}) "
+        f"In the last New START data exchange before the text ({_day(last['as_of'].max())}) "
         + " and ".join(f"{r.party} was {'within' if r.within_all_limits else 'over'} all three "
                        f"limits ({r.deployed_warheads:,} deployed warheads)"
                        for r in last.itertuples())
@@ -602,7 +606,7 @@ def claims_table() -> pd.DataFrame:
     add("The INF Treaty was signed by Russia and the US in 1987.",
         "State-media compilation (narration)", "statemedia_2020", "",
         "signed by Russia and the US back in 1987",
-        f"treaties.csv: signed {pd.Timestamp(inf['signed']):%d %B %Y} by the United States and "
+        f"treaties.csv: signed {_day(inf['signed'])} by the United States and "
         f"the Soviet Union; parties listed: {inf['parties'].replace(';', ', ')}.",
-        "treaties", "partly supported (the USSR signed; Russia succeeded it)")
+        "treaties", "partly supported")
     return pd.DataFrame(rows)

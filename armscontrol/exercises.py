@@ -92,7 +92,7 @@ def check_type(value: Any, expected: type | tuple[type, ...], name: str) -> None
     """
     check_answered(value, name)
     allowed = expected if isinstance(expected, tuple) else (expected,)
-    if type(value) not in allowed:
+    if not any(type(value) is t for t in allowed):  # identity: a metaclass can fake ==
         wanted = " or ".join(f"`{t.__name__}`" for t in allowed)
         raise AssertionError(
             f"`{name}` should be a {wanted}, but it is a `{type(value).__name__}`. "
@@ -349,8 +349,10 @@ def read_notebook(path: Path | str) -> Any:
         raise ReleaseError(f"{path}: JSON but not a notebook (no 'cells' list).")
     if data.get("nbformat") != 4:
         nb = nbformat.reads(json.dumps(data), as_version=4)
-    else:
-        nb = nbformat.from_dict(data)
+    else:  # not nbformat.reads: it would give id-less cells random ids, and we want stable ones
+        from nbformat.v4.rwbase import rejoin_lines
+
+        nb = rejoin_lines(nbformat.from_dict(data))
     ensure_cell_ids(nb)
     try:
         nbformat.validate(nb)

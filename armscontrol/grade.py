@@ -18,8 +18,8 @@ How one submission is graded (in a worker process; ``workers`` of them run at on
    ``solution: true``) gets the student's text for that ``grade_id``; test cells and read-only
    cells come from solutions/ with their hidden tests, whatever the student did to their copy;
    ungraded cells take the student's version (matched by cell id); cells the student added run
-   where they put them. A deleted answer cell is replaced by the released stub and its
-   questions score 0.
+   where they put them. A deleted answer cell runs nothing in its place, and the questions
+   that depend on it score 0.
 3. It runs with nbclient in a fresh kernel whose working folder is a new temporary folder
    holding copies of ``armscontrol/`` and ``data/`` (so paths relative to the notebook, and the
    package's own ``DATA_DIR``, point into the copy), with a per-cell timeout; an interrupted
@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import ast
 import concurrent.futures
+import functools
 import csv
 import io
 import json
@@ -51,6 +52,7 @@ import re
 import secrets
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 import threading
@@ -60,7 +62,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from armscontrol import DATA_DIR, ROOT
+from armscontrol import ROOT
 from armscontrol import exercises as ex
 
 #: Status flags, most serious first; a row's status lists its flags in this order ("ok" if none).
@@ -85,6 +87,8 @@ MAX_FILE_BYTES = 50_000_000
 #: Output kept per notebook before the rest is dropped (and the row flagged output-capped).
 MAX_OUTPUT_BYTES = 2_000_000
 _SEVERITY = list(STATUSES)
+#: Builtins ipykernel itself replaces for every cell it runs (so their ids always change).
+_PER_CELL_BUILTINS = {"input"}
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _COPY_SUFFIX = re.compile(r"(\s*\(\d+\)|[-_ ]copy\d*|-checkpoint)+$", re.IGNORECASE)
 
@@ -218,6 +222,7 @@ def find_submissions(submissions_dir: Path | str, exercise_names: list[str],
 # What runs inside the student's kernel (grader cells)
 # --------------------------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=1)
 def helpers_source() -> str:
     """Return the source of the feedback helpers, cut from armscontrol/exercises.py with ``ast``."""
     text = Path(ex.__file__).read_text(encoding="utf-8")
@@ -245,7 +250,10 @@ def _armscontrol_state():
 
 def _state_cell(token: str) -> str:
     """Code for a grader cell that prints ``token`` + a JSON description of the interpreter hooks."""
+    # Minimal tracebacks: the grader only reads the error's name and message, and IPython's
+    # verbose tracebacks take a few tenths of a second each to build.
     return (f"{_STATE_CODE}import json as _armscontrol_json\n"
+            "get_ipython().InteractiveTB.set_mode(mode='Minimal')\n"
             f"print({token!r} + _armscontrol_json.dumps(_armscontrol_state()))\n"
             "del _armscontrol_state, _armscontrol_json\n")
 
@@ -255,9 +263,11 @@ def _armscontrol_guard(token, source, names):
     import builtins, sys
     fresh = {"__name__": "armscontrol._grader_helpers"}
     exec(compile(source, "armscontrol/exercises.py (grader copy)", "exec"), fresh)
+    def sig(code):  # a function's code without line numbers or file names
+        return (code.co_code, code.co_names, tuple(sig(c) if hasattr(c, "co_code") else c for c in code.co_consts))
     def same(a, b):
         a, b = getattr(a, "__code__", None), getattr(b, "__code__", None)
-        return a is not None and b is not None and (a.co_code, a.co_consts, a.co_names) == (b.co_code, b.co_consts, b.co_names)
+        return a is not None and b is not None and sig(a) == sig(b)
     user, notes = globals(), []
     module = sys.modules.get("armscontrol.exercises")
     for name in names:
@@ -314,6 +324,7 @@ class _Cell:
     grade_id: str | None = None
     tokens: tuple[str, str] | None = None
     label: str = ""
+    text: str = ""  # a hand-marked answer's text, for written_answers.csv
 
 
 def parse_student(data: Any) -> list[dict] | str:
@@ -357,11 +368,21 @@ def match_exercise(cells: list[dict], named_as: str | None,
     return None, "unknown-exercise"
 
 
+@dataclass
+class _Plan:
+    """The graded notebook to run, and what merging the student's cells found."""
+    cells: list[_Cell]
+    flags: list[str]
+    missing: set[str]     # answer grade_ids not in the student's notebook
+    unanswered: set[str]  # answer grade_ids still holding the released stub
+    reasons: list[str]
+
+
 def build_graded_cells(solution_nb: Any, released_nb: Any, cells: list[dict],
-                       exercise: Exercise, helpers: str) -> tuple[list[_Cell], list[str], set[str], list[str]]:
+                       exercise: Exercise, helpers: str) -> _Plan:
     """Merge a student's cells into the solutions notebook (see the module docstring, step 2).
 
-    Returns (cells to run, status flags, answer grade_ids that are missing, reasons).
+    Returns a _Plan: the cells to run, status flags, missing and unanswered answer cells, reasons.
     """
     released_source = {c.get("id"): ex.source_text(c) for c in released_nb.cells}
     by_grade_id: dict[str, dict] = {}
@@ -383,7 +404,7 @@ def build_graded_cells(solution_nb: Any, released_nb: Any, cells: list[dict],
         elif cell.get("cell_type") == "code":
             extras.setdefault(anchor, []).append(cell)
 
-    flags, reasons, missing = [], [], set()
+    flags, reasons, missing, unanswered = [], [], set(), set()
     out = [_Cell("baseline", "", label="grader check (before)")]
     for cell in extras.get(None, []):
         out.append(_Cell("extra", ex.source_text(cell), label="a cell you added"))
@@ -394,20 +415,21 @@ def build_graded_cells(solution_nb: Any, released_nb: Any, cells: list[dict],
         student = by_grade_id.get(gid) if gid else by_cell_id.get(sol.get("id"))
         if ex.is_answer_cell(sol):
             role = "manual" if ex.is_manually_graded(sol) else "answer"
-            if student is None:
+            if student is None:  # nothing runs in its place; a cell the student added may
                 missing.add(gid)
                 reasons.append(f"answer cell `{gid}` is missing (deleted, or its nbgrader metadata "
                                "removed): its questions score 0")
-                source = released_source.get(sol.get("id"), "")
+                source = ""
             else:
                 source = ex.source_text(student)
+                if _norm(source) == _norm(released_source.get(sol.get("id"), "")):
+                    unanswered.add(gid)
                 if student.get("cell_type") != sol.cell_type:
                     reasons.append(f"answer cell `{gid}` was changed from {sol.cell_type} to "
                                    f"{student.get('cell_type')}; it was used as {sol.cell_type}")
             if sol.cell_type == "code" or role == "manual":
                 out.append(_Cell(role, source if sol.cell_type == "code" else "", gid,
-                                 label=f"your answer `{gid}`"))
-                out[-1].text = source  # type: ignore[attr-defined]
+                                 label=f"your answer `{gid}`", text=source))
         elif ex.is_autograded_test(sol):
             if student is None:
                 flags.append("tests-edited")
@@ -430,7 +452,7 @@ def build_graded_cells(solution_nb: Any, released_nb: Any, cells: list[dict],
         for cell in extras.get(key, []):
             out.append(_Cell("extra", ex.source_text(cell), label="a cell you added"))
     out.append(_Cell("audit", "", label="grader check (after)"))
-    return out, sorted(set(flags), key=_SEVERITY.index), missing, reasons
+    return _Plan(out, sorted(set(flags), key=_SEVERITY.index), missing, unanswered, reasons)
 
 
 # --------------------------------------------------------------------------------------------
@@ -442,27 +464,37 @@ def _make_client_class():
     from nbclient import NotebookClient
 
     class CappedClient(NotebookClient):
-        """An nbclient that watches stdout for pass tokens and caps how much output it keeps."""
+        """An nbclient that watches grader cells' stdout for tokens and caps the output it keeps."""
 
         def __init__(self, nb, *, tokens_by_cell, max_output_bytes, **kwargs):
-            super().__init__(nb, **kwargs)
+            super().__init__(nb, on_cell_executed=self._record_reply, **kwargs)
             self.tokens_by_cell = tokens_by_cell  # {cell index: [token, ...]}
-            self.seen: dict[int, str] = {}        # cell index -> grader-relevant stdout
+            self.seen: dict[int, list[str]] = {}  # cell index -> stdout lines holding a token
+            self._carry: dict[int, str] = {}      # cell index -> unfinished last line
+            self.replies: dict[int, dict] = {}    # cell index -> execute_reply content
             self.max_output_bytes = max_output_bytes
             self.output_bytes = 0
             self.capped_at: int | None = None
+
+        def _record_reply(self, cell, cell_index, execute_reply):
+            self.replies[cell_index] = (execute_reply or {}).get("content", {})
+
+        def _watch(self, cell_index: int, text: str) -> None:
+            tokens = self.tokens_by_cell[cell_index]
+            lines = (self._carry.get(cell_index, "") + text).split("\n")
+            self._carry[cell_index] = lines.pop()[-200_000:]
+            found = self.seen.setdefault(cell_index, [])
+            for line in lines:
+                if len(found) < 100 and any(token in line for token in tokens):
+                    found.append(line)
 
         def output(self, outs, msg, display_id, cell_index):
             content = msg.get("content", {})
             kind = msg.get("msg_type")
             if kind == "stream":
                 text = content.get("text", "")
-                tokens = self.tokens_by_cell.get(cell_index)
-                if tokens:
-                    kept = self.seen.get(cell_index, "")
-                    hits = [line for line in text.split("\n") if any(t in line for t in tokens)]
-                    if hits and len(kept) < 100_000:
-                        self.seen[cell_index] = kept + "\n".join(hits) + "\n"
+                if cell_index in self.tokens_by_cell:
+                    self._watch(cell_index, text)
                     return None  # grader cells keep no stream output
                 size = len(text)
             elif kind == "error":
@@ -478,15 +510,22 @@ def _make_client_class():
                 return None
             return super().output(outs, msg, display_id, cell_index)
 
+        def token_lines(self) -> dict[int, list[str]]:
+            """Lines holding a token, per grader cell (including an unfinished last line)."""
+            for index, rest in self._carry.items():
+                if rest and any(token in rest for token in self.tokens_by_cell[index]):
+                    self.seen.setdefault(index, []).append(rest)
+            return self.seen
+
     return CappedClient
 
 
 def _snapshot(folder: Path, skip: str) -> dict[str, tuple[int, int]]:
-    """{relative path: (size, mtime_ns)} of the files under ``folder``, except under ``skip``."""
+    """{relative path: (size, mtime_ns)} of the files under ``folder``, except its subfolder ``skip``."""
     files = {}
     for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = [d for d in dirnames if not (Path(dirpath) / d).samefile(folder / skip)] \
-            if (folder / skip).exists() else dirnames
+        if Path(dirpath) == folder:
+            dirnames[:] = [d for d in dirnames if d != skip]
         for name in filenames:
             path = Path(dirpath) / name
             try:
@@ -572,7 +611,7 @@ def run_graded_cells(cells: list[_Cell], timeout: float, max_output_bytes: int,
         # A last resort if interrupts and the probe below both fail to stop a runaway kernel.
         watchdog = threading.Timer(timeout * (len(cells) + 2) + 30, kill)
         try:
-            with client.setup_kernel(env=env):
+            with client.setup_kernel(env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
                 pgid = getattr(client.km.provisioner, "pgid", None)
                 watchdog.start()
                 for index, cell in enumerate(nb.cells):
@@ -583,10 +622,11 @@ def run_graded_cells(cells: list[_Cell], timeout: float, max_output_bytes: int,
                         result["stopped_at"] = index
                         break
                     result["ran"] = index + 1
-                    for output in cell.outputs:
-                        if output.get("output_type") == "error":
-                            result["errors"][index] = _error_text(output)
-                    if result["errors"].get(index, "").startswith("Timeout:"):
+                    reply = client.replies.get(index, {})
+                    errors = [o for o in cell.outputs if o.get("output_type") == "error"]
+                    if reply.get("status") == "error" or errors:
+                        result["errors"][index] = _error_text(reply if reply.get("ename") else errors[0])
+                    if reply.get("ename") == "Timeout":
                         result["timeouts"].append(index)
                         try:  # is the kernel back after the interrupt?
                             run_sync(client.kc.execute_interactive)(
@@ -600,20 +640,33 @@ def run_graded_cells(cells: list[_Cell], timeout: float, max_output_bytes: int,
         finally:
             watchdog.cancel()
             _kill_group(pgid)
-        result["seen"] = client.seen
+        result["seen"] = client.token_lines()
         result["capped_at"] = client.capped_at
         after = _snapshot(sandbox, "home")
-        changed = sorted(p for p in set(before) | set(after) if before.get(p) != after.get(p))
-        result["files"] = [("deleted " if p not in after else "wrote " if p not in before
-                            else "changed ") + _sandbox_path(p) for p in changed]
+        result["files"] = _describe_changes(before, after)
     finally:
         shutil.rmtree(sandbox, ignore_errors=True)
     return result
 
 
-def _sandbox_path(rel: str) -> str:
-    """A sandbox path as the student's notebook saw it (relative to its working folder)."""
-    return rel[len("exercises/"):] if rel.startswith("exercises/") else "../" + rel
+def _describe_changes(before: dict, after: dict) -> list[str]:
+    """Describe file changes as the notebook saw them (paths relative to its working folder).
+
+    Files in the working folder are listed one by one; elsewhere (``../data``, ``../armscontrol``)
+    they are counted per folder. Returns phrases like ``"wrote notes.txt"``, sorted.
+    """
+    phrases, counts = [], {}
+    for rel in sorted(set(before) | set(after)):
+        if before.get(rel) == after.get(rel):
+            continue
+        action = "deleted" if rel not in after else "wrote" if rel not in before else "changed"
+        if rel.startswith("exercises/"):
+            phrases.append(f"{action} {rel[len('exercises/'):]}")
+        else:
+            key = (action, "../" + rel.split("/", 1)[0])
+            counts[key] = counts.get(key, 0) + 1
+    phrases += [f"{action} {n} file(s) in {folder}" for (action, folder), n in sorted(counts.items())]
+    return phrases
 
 
 # --------------------------------------------------------------------------------------------
@@ -682,10 +735,9 @@ def grade_submission(sub: Submission, exercises: dict[str, Exercise], timeout: f
             return _finish_zero(result, exercise, flag, f"the file is named as `{name}` but holds the "
                                 f"cells of `{other}`; it was not graded (hand in the right notebook)")
         solution_nb, released_nb = _solution(exercise.path)
-        run_cells, flags, missing, reasons = build_graded_cells(
-            solution_nb, released_nb, cells, exercise, helpers_source())
-        ran = run_graded_cells(run_cells, timeout, max_output_bytes, Path(root))
-        _score(result, exercise, run_cells, ran, flags, missing, reasons, timeout)
+        plan = build_graded_cells(solution_nb, released_nb, cells, exercise, helpers_source())
+        ran = run_graded_cells(plan.cells, timeout, max_output_bytes, Path(root))
+        _score(result, exercise, plan, ran, timeout, max_output_bytes)
     except Exception as err:  # noqa: BLE001 - one bad file must never stop the others
         result["flags"] = ["grader-error"]
         result["reasons"] = [f"the grader failed on this file: {type(err).__name__}: {err}",
@@ -705,37 +757,39 @@ def _state_diff(before: dict, after: dict) -> list[str]:
             after.get("ast_transformers") != before.get("ast_transformers"):
         notes.append("IPython input or AST transformers were changed")
     old, new = before.get("builtins", {}), after.get("builtins", {})
-    changed = sorted(k for k in old if k in new and old[k] != new[k])
+    changed = sorted(k for k in old if k in new and old[k] != new[k] and k not in _PER_CELL_BUILTINS)
     removed = sorted(k for k in old if k not in new)
     if changed or removed:
         notes.append("builtins were replaced or removed: " + ", ".join((changed + removed)[:8]))
     return notes
 
 
-def _read_state(lines: str, token: str) -> dict | None:
-    for line in lines.split("\n"):
-        if line.startswith(token):
+def _read_state(lines: list[str], token: str) -> dict | None:
+    for line in lines:
+        if token in line:
             try:
-                return json.loads(line[len(token):])
+                return json.loads(line.split(token, 1)[1])
             except json.JSONDecodeError:
                 return None
     return None
 
 
-def _score(result: dict, exercise: Exercise, cells: list[_Cell], ran: dict, flags: list[str],
-           missing: set[str], reasons: list[str], timeout: float) -> None:
+def _score(result: dict, exercise: Exercise, plan: _Plan, ran: dict, timeout: float,
+           max_output_bytes: int) -> None:
     """Fill ``result`` with points, flags, reasons and feedback from an execution record."""
+    cells, flags, missing, reasons = plan.cells, list(plan.flags), plan.missing, list(plan.reasons)
     stopped_at = ran.get("stopped_at", len(cells)) if ran["stopped"] else len(cells)
     index_of = {(c.role, c.grade_id): i for i, c in enumerate(cells) if c.grade_id}
     answer_error = {}
     for i, cell in enumerate(cells):
         error = ran["errors"].get(i)
-        if error and cell.role in ("answer", "extra", "plain", "setup", "manual"):
+        if error and cell.grade_id and cell.role in ("answer", "manual"):
+            answer_error[cell.grade_id] = error
+        if error and cell.role in ("answer", "extra", "plain", "setup", "manual") \
+                and not error.startswith("Timeout:"):
             flags.append("cell-errors")
             where = f"{cell.label}" if cell.role != "plain" else f"{cell.label} of the notebook"
             reasons.append(f"{where} raised {error}")
-            if cell.grade_id:
-                answer_error[cell.grade_id] = error
     if ran["stopped"] == "died":
         flags.append("kernel-died")
         reasons.append(f"the Python kernel died while running {cells[stopped_at].label} "
@@ -749,7 +803,7 @@ def _score(result: dict, exercise: Exercise, cells: list[_Cell], ran: dict, flag
                        "(an endless loop?)")
     if ran["capped_at"] is not None:
         flags.append("output-capped")
-        reasons.append(f"output beyond {MAX_OUTPUT_BYTES // 1_000_000} MB was dropped, "
+        reasons.append(f"output beyond {max_output_bytes:,} bytes was dropped, "
                        f"starting at {cells[ran['capped_at']].label}")
     if ran["files"]:
         flags.append("files-changed")
@@ -759,14 +813,13 @@ def _score(result: dict, exercise: Exercise, cells: list[_Cell], ran: dict, flag
 
     tokens_seen = ran["seen"]
     first, last = 0, len(cells) - 1
-    before = _read_state(tokens_seen.get(first, ""), cells[first].tokens[0])
-    after = _read_state(tokens_seen.get(last, ""), cells[last].tokens[0]) if last < stopped_at else None
+    before = _read_state(tokens_seen.get(first, []), cells[first].tokens[0])
+    after = _read_state(tokens_seen.get(last, []), cells[last].tokens[0]) if last < stopped_at else None
     tamper = []
     for i, cell in enumerate(cells):
         if cell.role == "test":
-            for line in tokens_seen.get(i, "").split("\n"):
-                if line.startswith(cell.tokens[1] + "-tamper:"):
-                    tamper.append(line.split("-tamper:", 1)[1])
+            marker = cell.tokens[1] + "-tamper:"
+            tamper += [line.split(marker, 1)[1] for line in tokens_seen.get(i, []) if marker in line]
     if before is not None and after is not None:
         tamper += _state_diff(before, after)
     elif before is not None and last < stopped_at:
@@ -774,7 +827,7 @@ def _score(result: dict, exercise: Exercise, cells: list[_Cell], ran: dict, flag
     if tamper:
         flags.append("tampering")
         reasons.append("the checking machinery was changed: " + "; ".join(dict.fromkeys(tamper))
-                       + " (the grader used its own copies)")
+                       + " (tests ran with the grader's own helpers and count only if they finish)")
 
     total = 0.0
     for q in exercise.questions:
@@ -782,7 +835,7 @@ def _score(result: dict, exercise: Exercise, cells: list[_Cell], ran: dict, flag
                 "message": ""}
         if q.kind == "manual":
             i = index_of.get(("manual", q.grade_id))
-            text = getattr(cells[i], "text", "") if i is not None else ""
+            text = cells[i].text if i is not None else ""
             if q.grade_id in missing:
                 text = ""
             item["message"] = "marked by your teacher"
@@ -794,9 +847,9 @@ def _score(result: dict, exercise: Exercise, cells: list[_Cell], ran: dict, flag
         i = index_of[("test", q.grade_id)]
         cell = cells[i]
         lost = [a for a in q.answer_ids if a in missing]
-        seen = tokens_seen.get(i, "")
-        passed_all = any(line.strip() == cell.tokens[1] for line in seen.split("\n"))
-        passed_visible = any(line.strip() == cell.tokens[0] for line in seen.split("\n"))
+        seen = tokens_seen.get(i, [])
+        passed_all = any(line.endswith(cell.tokens[1]) for line in seen)
+        passed_visible = any(line.endswith(cell.tokens[0]) for line in seen)
         error = ran["errors"].get(i)
         if lost:
             earned, message = 0.0, f"your answer cell `{lost[0]}` is missing, so this scores 0"
@@ -804,6 +857,8 @@ def _score(result: dict, exercise: Exercise, cells: list[_Cell], ran: dict, flag
             earned, message = 0.0, "not run: the notebook stopped before this test"
         elif passed_all and not error:
             earned, message = q.points, "passed"
+        elif q.answer_ids and all(a in plan.unanswered for a in q.answer_ids):
+            earned, message = 0.0, "not answered: your answer cell still holds the starting code"
         elif error and error.startswith("Timeout:"):
             earned, message = 0.0, f"the test ran longer than {timeout:g} s (does your answer loop forever?)"
         elif passed_visible:

@@ -410,30 +410,42 @@ def _full_range(table: pd.DataFrame, treaty_rows: list[dict[str, Any]]) -> tuple
     return f"{min(dates).year}-01-01", f"{max(dates).year + 1}-01-01"
 
 
-def _bar_traces(treaty_rows: list[dict[str, Any]], view_end: str) -> list[go.Bar]:
-    """Return each treaty's life as two bar segments: signed→in force (pale), in force→ended."""
-    bars = []
+def _bar_traces(treaty_rows: list[dict[str, Any]], view_end: str) -> list[go.Scatter]:
+    """Return each treaty's life as two bands: signed → in force (pale), in force → ended.
+
+    Each band is a filled rectangle drawn with date corners. (A horizontal ``go.Bar`` needs its
+    length in milliseconds, and a FigureWidget that drops the axis type after a redraw would
+    then turn the date axis into a number axis.) Hovering a band names the treaty and its dates.
+    """
+    bands = []
     end_default = pd.Timestamp(view_end)
+
+    def when(day: pd.Timestamp | None) -> str:
+        return date_label(day, "day") if day is not None else "date unknown"
+
     for t in treaty_rows:
         y = LANE_Y[t["treaty_id"]]
         ended = t["ended"]
-        end_text = (f"ended {date_label(ended, 'day')}" + (f" ({t['end_reason']})" if t["end_reason"]
-                                                            else "")) if ended is not None else "in force"
-        hover = html.escape(f"{t['name']}: signed {date_label(t['signed'], 'day') if t['signed'] is not None else '?'}"
-                            f"; in force {date_label(t['in_force'], 'day') if t['in_force'] is not None else '?'}"
-                            f"; {end_text}")
+        if ended is None:
+            end_text = "still in force"
+        else:
+            end_text = f"ended {when(ended)}" + (f" ({t['end_reason']})" if t["end_reason"] else "")
+        summary = (f"{t['name']}: signed {when(t['signed'])}; in force {when(t['in_force'])}; "
+                   f"{end_text}")
         segments = [("signed", t["signed"], t["in_force"], "rgba(0,0,0,0.05)"),
                     ("in force", t["in_force"], ended or end_default, "rgba(0,0,0,0.11)")]
         for part, begin, finish, colour in segments:
             if begin is None or finish is None or finish <= begin:
                 continue
-            bars.append(go.Bar(
-                x=[int((finish - begin) / pd.Timedelta(milliseconds=1))],
-                base=[begin.strftime("%Y-%m-%d")], y=[y], orientation="h", width=0.8,
-                marker={"color": colour, "line": {"width": 0}},
-                name=f"{t['treaty_id']} {part}", showlegend=False, uid=f"bar-{t['treaty_id']}-{part}",
-                hovertemplate=f"{hover}<extra></extra>"))
-    return bars
+            a, b = begin.strftime("%Y-%m-%d"), finish.strftime("%Y-%m-%d")
+            bands.append(go.Scatter(
+                x=[a, b, b, a, a], y=[y - 0.4, y - 0.4, y + 0.4, y + 0.4, y - 0.4],
+                mode="lines", fill="toself", fillcolor=colour, line={"width": 0},
+                hoveron="fills", hoverlabel={"namelength": -1},
+                # a filled area's hover label shows the trace name, so the name carries the dates
+                name=html.escape(summary), showlegend=False, meta=f"treaty {part}",
+                uid=f"band-{t['treaty_id']}-{part}"))
+    return bands
 
 
 def _presets(treaty_rows: list[dict[str, Any]], full: tuple[str, str]) -> list[tuple[str, str, str]]:
@@ -529,7 +541,6 @@ def _layout(view: tuple[str, str], treaty_rows: list[dict[str, Any]], full: tupl
                    "yanchor": "top"} if title else None),
         "height": height,
         "template": "plotly_white",
-        "barmode": "overlay",
         "margin": {"l": 90, "r": 150, "t": 90 if title else 50, "b": 95},
         "hovermode": "closest",
         "hoverlabel": {"align": "left"},
@@ -732,13 +743,15 @@ class TimelineExplorer:
                          layout=widgets.Layout(flex_flow="row wrap", align_items="center")),
             self.search, self.status, self.figure, self.events_menu, self.detail])
         self.widget.add_class("ac-timeline-explorer")
+        self.status.add_class("ac-timeline-status")
+        self.detail.add_class("ac-timeline-detail")
         self.refresh()
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         bundle = self.widget._repr_mimebundle_(**kwargs)
         # The widget's own text repr holds random trace uids (FigureWidget sets them): replace it
         # with a stable line so notebooks storing this output pass nbval strict.
-        bundle["text/plain"] = f"TimelineExplorer({len(self.events)} events)"
+        bundle["text/plain"] = "TimelineExplorer (an interactive timeline: run the notebook to use it)"
         return bundle
 
     # -- filtering ---------------------------------------------------------------------------
@@ -776,21 +789,23 @@ class TimelineExplorer:
         shown = self.visible()
         start, end = self.date_window()
         self._busy = True
-        with self.figure.batch_update():
-            for actor, trace in self._actor_traces.items():
-                cols = _marker_columns(shown[shown["primary_actor"] == actor])
-                trace.x, trace.y = cols["x"], cols["y"]
-                trace.marker.symbol = cols["symbol"]
-                self._period_traces[actor].x = cols["span_x"]
-                self._period_traces[actor].y = cols["span_y"]
-                trace.customdata, trace.hovertext = cols["customdata"], cols["hovertext"]
-            self.figure.layout.xaxis.range = [start.strftime("%Y-%m-%d"),
-                                              (end + pd.Timedelta(days=1)).strftime("%Y-%m-%d")]
-            self.figure.layout.annotations = [_no_match_annotation()] if shown.empty else []
-            if self.selected not in set(shown["event_id"]):
-                self.selected = None
-            self._draw_selection()
-        self._busy = False
+        try:
+            with self.figure.batch_update():
+                for actor, trace in self._actor_traces.items():
+                    cols = _marker_columns(shown[shown["primary_actor"] == actor])
+                    trace.x, trace.y = cols["x"], cols["y"]
+                    trace.marker.symbol = cols["symbol"]
+                    self._period_traces[actor].x = cols["span_x"]
+                    self._period_traces[actor].y = cols["span_y"]
+                    trace.customdata, trace.hovertext = cols["customdata"], cols["hovertext"]
+                self.figure.layout.xaxis.range = [start.strftime("%Y-%m-%d"),
+                                                  (end + pd.Timedelta(days=1)).strftime("%Y-%m-%d")]
+                self.figure.layout.annotations = [_no_match_annotation()] if shown.empty else []
+                if self.selected not in set(shown["event_id"]):
+                    self.selected = None
+                self._draw_selection()
+        finally:
+            self._busy = False
         n = len(shown)
         self.status.value = (f"<b>{html.escape(NO_MATCH_MESSAGE)}</b> Widen the dates, tick more "
                              "treaties or actors, or clear the search." if n == 0 else

@@ -138,3 +138,14 @@ def test_elimination_coverage_on_the_data_set_adds_up():
     elims = data.load_inf_eliminations()
     table = inf.elimination_coverage(elims, data.load_missiles())
     assert table["missiles_counted"].sum() == elims["missiles_eliminated"].sum()
+
+
+def test_event_card_shows_the_event_and_its_quote():
+    html = inf.event_card("peskov_replies").data
+    assert "Kremlin denies violating INF" in html
+    assert "dilutes" in html  # the linked CNN quote is shown in its paragraph
+
+
+def test_event_card_unknown_id():
+    with pytest.raises(KeyError, match="no event 'nope'"):
+        inf.event_card("nope")

@@ -235,16 +235,21 @@ def test_figure_lanes_colours_shapes_and_hover(table, treaties):
 
 def test_treaty_bars_run_signed_to_in_force_to_ended(table, treaties):
     fig = tl.timeline_figure(table, treaties)
-    bars = {t.name: t for t in fig.data if t.type == "bar"}
-    assert set(bars) == {"INF signed", "INF in force", "New START signed", "New START in force"}
-    inf = bars["INF in force"]
-    assert inf.base[0] == "1988-06-01" and inf.y[0] == tl.LANE_Y["INF"]
-    assert pd.Timestamp(inf.base[0]) + pd.Timedelta(milliseconds=inf.x[0]) == pd.Timestamp("2019-08-02")
-    assert bars["INF signed"].base[0] == "1987-12-08"
-    # New START has no end date in this table: its bar runs to the edge of the default view
-    ns = bars["New START in force"]
-    assert pd.Timestamp(ns.base[0]) + pd.Timedelta(milliseconds=ns.x[0]) == pd.Timestamp("2020-01-01")
-    assert "withdrawal" in inf.hovertemplate
+    bands = {(t.name.split(":")[0], t.meta): t for t in fig.data
+             if str(t.meta).startswith("treaty")}
+    assert set(bands) == {("INF Treaty", "treaty signed"), ("INF Treaty", "treaty in force"),
+                          ("New START", "treaty signed"), ("New START", "treaty in force")}
+    inf = bands[("INF Treaty", "treaty in force")]
+    assert (min(inf.x), max(inf.x)) == ("1988-06-01", "2019-08-02")
+    assert (min(inf.y), max(inf.y)) == (tl.LANE_Y["INF"] - 0.4, tl.LANE_Y["INF"] + 0.4)
+    assert min(bands[("INF Treaty", "treaty signed")].x) == "1987-12-08"
+    assert "ended 2 August 2019 (withdrawal)" in inf.name
+    # New START has no end date in this table: its band runs to the edge of the default view
+    ns = bands[("New START", "treaty in force")]
+    assert max(ns.x) == "2020-01-01" and "still in force" in ns.name
+    # every x value in the figure is a date string, so plotly can only make a date axis
+    xs = [x for t in fig.data for x in (t.x or []) if x is not None]
+    assert xs and all(isinstance(x, str) and x[:4].isdigit() and x[4] == "-" for x in xs)
 
 
 def test_zoomed_view_and_presets(table, treaties):
@@ -261,7 +266,7 @@ def test_figure_is_deterministic_whatever_the_row_order(events, quotes, treaties
     shuffled = events.sample(frac=1, random_state=3)
     again = tl.timeline_figure(shuffled, treaties, quotes=quotes).to_json()
     assert first == again
-    assert json.loads(first)["data"][0]["name"] == "INF signed"
+    assert json.loads(first)["data"][0]["meta"] == "treaty signed"
 
 
 def test_empty_result_says_no_events_match(table, treaties):
@@ -411,7 +416,8 @@ def test_explorer_selects_by_dropdown_and_by_click(explorer):
 
 def test_explorer_plain_text_repr_is_stable_for_nbval(explorer):
     bundle = explorer._repr_mimebundle_()
-    assert bundle["text/plain"] == "TimelineExplorer(6 events)"
+    assert bundle["text/plain"] == ("TimelineExplorer (an interactive timeline: run the notebook "
+                                    "to use it)")
     assert "application/vnd.jupyter.widget-view+json" in bundle
 
 

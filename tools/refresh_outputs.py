@@ -19,6 +19,23 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def merge_streams(outputs: list) -> list:
+    """Join consecutive stdout (or stderr) outputs into one.
+
+    The kernel may split one ``print`` into several stream messages depending on timing, which
+    would make the stored file differ from run to run; nbval joins them anyway when comparing.
+    """
+    merged: list = []
+    for output in outputs:
+        if (merged and output.get("output_type") == "stream"
+                and merged[-1].get("output_type") == "stream"
+                and merged[-1].get("name") == output.get("name")):
+            merged[-1]["text"] += output["text"]
+        else:
+            merged.append(output)
+    return merged
+
+
 def refresh(path: Path, timeout: int = 300) -> None:
     """Execute ``path`` in place and normalise what is stored."""
     nb = nbformat.read(path, as_version=4)
@@ -29,6 +46,8 @@ def refresh(path: Path, timeout: int = 300) -> None:
     for number, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{number:03d}"
         cell.get("metadata", {}).pop("execution", None)
+        if cell.cell_type == "code":
+            cell.outputs = merge_streams(cell.outputs)
     try:
         from armscontrol.figures import add_png_fallbacks  # static images for GitHub/nbviewer
     except ImportError:

@@ -89,7 +89,7 @@ class JupyterLab:
 
     def lab_url(self, path: str, workspace: str) -> str:
         """URL that opens ``path`` (relative to root_dir) in a fresh, named workspace."""
-        return f"{self.url}lab/workspaces/{quote(workspace)}/tree/{quote(path)}?reset"
+        return f"{self.url}lab/workspaces/{quote(workspace, safe='')}/tree/{quote(path)}?reset"
 
     def start(self) -> "JupyterLab":
         if not self.base_url.startswith("/") or not self.base_url.endswith("/"):
@@ -277,7 +277,7 @@ def geo_outline_paths(page) -> list[int]:
     (0 where a map has no coastlines: its outline did not load)."""
     return page.evaluate(
         """() => [...document.querySelectorAll('.js-plotly-plot .geo')].map(g => {
-            const p = g.querySelector('path.coastlines');
+            const p = g.querySelector('.layer.coastlines path');
             return p ? (p.getAttribute('d') || '').length : 0;
         })""")
 
@@ -288,3 +288,32 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', name)}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def last_plot_handle(page):
+    """The element handle of the last plotly figure in the page (its graph div)."""
+    handles = page.query_selector_all(".js-plotly-plot")
+    if not handles:
+        raise AssertionError("no plotly figure in the page")
+    return handles[-1]
+
+
+def trace_path(plot, index: int) -> str:
+    """The SVG path data plotly drew for line trace ``index`` of a geo figure ("" if none)."""
+    return plot.evaluate(
+        """(gd, i) => {
+            const traces = gd.querySelectorAll('.geo .scatterlayer .trace');
+            const path = traces[i] && traces[i].querySelector('path.js-line');
+            return path ? path.getAttribute('d') || '' : '';
+        }""", index)
+
+
+def click_slider(page, plot, fraction: float, slider: int = 0) -> None:
+    """Click a plotly ``layout.sliders`` rail at ``fraction`` (0 = left end, 1 = right end)."""
+    rails = plot.query_selector_all(".slider-rail-rect")
+    if len(rails) <= slider:
+        raise AssertionError(f"figure has {len(rails)} plotly slider(s), wanted #{slider}")
+    rail = rails[slider]
+    rail.scroll_into_view_if_needed()
+    box = rail.bounding_box()
+    page.mouse.click(box["x"] + fraction * box["width"], box["y"] + box["height"] / 2)

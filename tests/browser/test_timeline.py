@@ -1,0 +1,128 @@
+"""The timeline explorer in JupyterLab in Chromium, with every non-loopback request blocked.
+
+The demo notebook runs and the timeline draws one marker per event; dragging the date slider
+changes the number of markers drawn; the "October 2018" button above the plot zooms in the
+browser and the kernel moves the slider to match; clicking a marker, or choosing an event from
+the keyboard-reachable list, shows the event's quote highlighted in its paragraph of the article.
+Screenshots go to test-artifacts/screenshots/.
+"""
+from __future__ import annotations
+
+import pytest
+
+import harness
+from armscontrol import data, timeline
+
+NOTEBOOK = "notebooks/timeline_demo.ipynb"
+pytestmark = pytest.mark.browser
+
+# Markers drawn for events (not the legend keys, not the selection ring), read from the SVG.
+EVENT_POINTS = """() => [...document.querySelectorAll('.js-plotly-plot .scatterlayer .trace')]
+    .filter(g => g.__data__ && g.__data__[0] && g.__data__[0].trace.meta === 'events')
+    .reduce((n, g) => n + g.querySelectorAll('path.point').length, 0)"""
+STATUS = "() => (document.querySelector('.ac-timeline-status') || {}).textContent || ''"
+READOUT = "() => document.querySelector('.ac-timeline-explorer .widget-readout').textContent"
+
+
+def _event_with_passage():
+    """An October 2018 event reported in the articles (Trump's announcement if it is there),
+    and the first quote it cites (a quotes.csv row)."""
+    events = timeline.prepare_events(data.load_events(), data.load_quotes())
+    october = events[(events.date >= "2018-10-01") & (events.date < "2018-11-01")
+                     & (events.source_quote.map(len) > 0)]
+    assert len(october), "no October 2018 event with a source_quote in data/events.csv"
+    preferred = october[october.event_id == "trump_announces_inf_exit"]
+    event = (preferred if len(preferred) else october).iloc[0]
+    quotes = data.load_quotes()
+    quote = quotes[quotes.quote_id == event.source_quote[0]].iloc[0]
+    return event, quote
+
+
+def _point_centre(page, event_id: str):
+    """Screen coordinates of an event's marker (None if it is not drawn)."""
+    return page.evaluate(
+        """(id) => {
+            for (const g of document.querySelectorAll('.js-plotly-plot .scatterlayer .trace')) {
+                const cd = g.__data__;
+                if (!cd || !cd[0] || cd[0].trace.meta !== 'events') continue;
+                const k = (cd[0].trace.customdata || []).findIndex(c => c[0] === id);
+                if (k < 0) continue;
+                const point = [...g.querySelectorAll('path.point')].find(p => p.__data__.i === k);
+                if (!point) return null;
+                const r = point.getBoundingClientRect();
+                return [r.x + r.width / 2, r.y + r.height / 2];
+            }
+            return null;
+        }""", event_id)
+
+
+def _check_passage(page, quote) -> None:
+    page.wait_for_function(
+        "(q) => { const m = document.querySelector('.ac-event-detail mark');"
+        " return m && m.textContent === q; }", arg=str(quote.quote), timeout=15_000)
+    passage = page.inner_text(".ac-event-detail blockquote")
+    assert str(quote.quote) in passage and len(passage) > len(str(quote.quote))
+    assert str(quote.speaker) in page.inner_text(".ac-event-detail figcaption")
+
+
+def test_timeline_explorer_offline(jupyterlab, offline_page):
+    page = offline_page
+    total = len(data.load_events())
+    server = jupyterlab()
+    harness.open_notebook(page, server, NOTEBOOK, workspace="timeline")
+    harness.run_all(page)
+    harness.wait_for_plots(page, 1)
+
+    # It draws: one marker per event, three lanes, no errors, nothing fetched from outside.
+    page.wait_for_function(f"() => ({EVENT_POINTS})() === {total}", timeout=30_000)
+    assert harness.output_errors(page) == []
+    ticks = page.eval_on_selector_all(".js-plotly-plot .ytick text", "ns => ns.map(n => n.textContent)")
+    assert sorted(ticks) == ["INF", "New START", "Other"]
+    assert page.evaluate(STATUS).startswith(f"{total} of {total} events")
+    harness.screenshot(page, "timeline_full")
+
+    # Dragging the date slider's left handle to 80% of the track drops the earlier markers.
+    handle = page.locator(".ac-timeline-explorer .noUi-handle-lower").first
+    track = page.locator(".ac-timeline-explorer .noUi-target").first
+    handle.scroll_into_view_if_needed()
+    hb, tb = handle.bounding_box(), track.bounding_box()
+    y = hb["y"] + hb["height"] / 2
+    page.mouse.move(hb["x"] + hb["width"] / 2, y)
+    page.mouse.down()
+    page.mouse.move(tb["x"] + 0.8 * tb["width"], y, steps=8)
+    page.mouse.up()
+    page.wait_for_function(f"() => {{ const n = ({EVENT_POINTS})(); return n > 0 && n < {total}; }}",
+                           timeout=15_000)
+    drawn = page.evaluate(EVENT_POINTS)
+    page.wait_for_function(f"() => ({STATUS})().startsWith('{drawn} of {total}')", timeout=15_000)
+    assert not page.evaluate(READOUT).startswith("Jan 1977")
+
+    # The "October 2018" button zooms in the browser; the kernel then moves the slider.
+    page.locator(".js-plotly-plot .updatemenu-button", has_text="October 2018").first.click()
+    page.wait_for_function(f"() => ({READOUT})() === 'Oct 2018-Oct 2018'", timeout=15_000)
+    event, quote = _event_with_passage()
+    page.wait_for_function(f"() => ({EVENT_POINTS})() < {drawn}", timeout=15_000)
+
+    # Clicking the event's marker shows its quote, highlighted inside its paragraph.
+    centre = _point_centre(page, event.event_id)
+    assert centre is not None, f"{event.event_id} is not drawn in October 2018"
+    page.mouse.move(*centre)
+    page.mouse.click(*centre)
+    page.wait_for_function(
+        "(t) => { const h = document.querySelector('.ac-event-detail h4');"
+        " return h && h.textContent === t; }", arg=event.title, timeout=15_000)
+    _check_passage(page, quote)
+    harness.screenshot(page, "timeline_october_2018_selected")
+
+    # Keyboard route: the list of events in view is a <select>; choosing another event opens it.
+    menu = page.locator(".ac-timeline-explorer .widget-dropdown select").first
+    labels = menu.evaluate("s => [...s.options].map(o => o.textContent)")
+    other = next(label for label in labels[1:] if not label.endswith(event.title))
+    menu.focus()
+    menu.select_option(label=other)
+    import time; time.sleep(3)
+    print("DEBUG", labels, other, page.inner_text(".ac-event-detail h4"), menu.evaluate("s => [s.value, s.selectedIndex, s.outerHTML.slice(0, 400)]"))
+    page.wait_for_function(
+        "(label) => { const h = document.querySelector('.ac-event-detail h4');"
+        " return h && label.endsWith(' — ' + h.textContent); }", arg=other, timeout=15_000)
+    assert page.blocked == [], f"the page tried to reach the internet: {page.blocked}"
