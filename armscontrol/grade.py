@@ -43,10 +43,11 @@ from __future__ import annotations
 
 import ast
 import concurrent.futures
-import functools
 import csv
+import functools
 import io
 import json
+import multiprocessing
 import os
 import re
 import secrets
@@ -171,6 +172,23 @@ def _normal_stem(name: str) -> str:
     return _COPY_SUFFIX.sub("", Path(name).stem).strip().lower()
 
 
+def split_name(filename: str, exercise_names: list[str]) -> tuple[str | None, str | None]:
+    """Split a file name into (student prefix or None, exercise name or None).
+
+    ``02_x.ipynb`` -> (None, "02_x"); ``ana_02_x (1).ipynb`` -> ("ana", "02_x"), also with ``-``,
+    ``__`` or a space before the exercise name; no exercise at the end -> (None, None).
+    """
+    stem, original = _normal_stem(filename), Path(filename).stem
+    for name in sorted(exercise_names, key=len, reverse=True):
+        low = name.lower()
+        if stem == low:
+            return None, name
+        for sep in ("__", "_", "-", " "):
+            if stem.endswith(sep + low) and len(stem) > len(sep + low):
+                return original[: len(stem) - len(sep + low)].strip(), name
+    return None, None
+
+
 def find_submissions(submissions_dir: Path | str, exercise_names: list[str],
                      skip: Path | str | None = None) -> tuple[list[Submission], list[str]]:
     """List the ``.ipynb`` files under ``submissions_dir`` (see the module docstring for the layout).
@@ -182,7 +200,6 @@ def find_submissions(submissions_dir: Path | str, exercise_names: list[str],
     if not base.is_dir():
         raise NotADirectoryError(f"{base}: no such folder of submissions.")
     skip_path = Path(skip).resolve() if skip else None
-    lowered = {name.lower(): name for name in exercise_names}
     found, ignored = [], []
     for dirpath, dirnames, filenames in os.walk(base):
         here = Path(dirpath)
@@ -196,23 +213,12 @@ def find_submissions(submissions_dir: Path | str, exercise_names: list[str],
             if not filename.lower().endswith(".ipynb"):
                 ignored.append(rel)
                 continue
-            stem = _normal_stem(filename)
+            prefix, named_as = split_name(filename, exercise_names)
             parts = Path(rel).parts
-            if len(parts) > 1:
-                student, named_as = parts[0], lowered.get(stem)
-            else:
-                student, named_as = Path(filename).stem, None
-                for low, name in sorted(lowered.items(), key=lambda kv: -len(kv[0])):
-                    for sep in ("__", "_", "-", " "):
-                        if stem.endswith(sep + low) and len(stem) > len(sep + low):
-                            student = Path(filename).stem[: len(stem) - len(sep + low)].strip()
-                            named_as = name
-                            break
-                    if named_as:
-                        break
-                if named_as is None and stem in lowered:
-                    named_as = lowered[stem]
-                    student = "(no name)"
+            if len(parts) > 1:  # one folder per student
+                student = parts[0]
+            else:  # flat: the student is the prefix (or the whole name, if no exercise matched)
+                student = prefix or (Path(filename).stem if named_as is None else "(no name)")
             found.append(Submission(student, str(path), rel, named_as))
     found.sort(key=lambda s: (s.student.lower(), s.rel))
     return found, ignored
@@ -278,9 +284,8 @@ def _armscontrol_guard(token, source, names):
             if not same(getattr(module, name, None), fresh[name]):
                 notes.append("`armscontrol.exercises." + name + "` was replaced")
             setattr(module, name, fresh[name])
-    for name in list(user):
-        original = getattr(builtins, name, None)
-        if isinstance(original, type) and issubclass(original, BaseException) and user[name] is not original:
+    for name in ("AssertionError", "Exception", "BaseException"):
+        if name in user and user[name] is not getattr(builtins, name, None):
             notes.append("`" + name + "` was redefined in the notebook")
             del user[name]
     if notes:
@@ -440,7 +445,7 @@ def build_graded_cells(solution_nb: Any, released_nb: Any, cells: list[dict],
             tokens = (secrets.token_hex(16), secrets.token_hex(16))
             out.append(_Cell("test", _wrap_test(ex.source_text(sol), tokens, helpers), gid, tokens,
                              label=f"test `{gid}`"))
-        elif gid:  # read-only cells (prompts, setup): always the original
+        elif gid and meta.get("locked"):  # read-only cells (prompts, setup): always the original
             if student is not None and _norm(ex.source_text(student)) != _norm(ex.source_text(sol)):
                 flags.append("tests-edited")
                 reasons.append(f"read-only cell `{gid}` was edited; the original was used")
@@ -498,7 +503,8 @@ def _make_client_class():
                     return None  # grader cells keep no stream output
                 size = len(text)
             elif kind == "error":
-                content["traceback"] = content.get("traceback", [])[-30:]
+                content["traceback"] = [str(line)[:2_000] for line in content.get("traceback", [])[-30:]]
+                content["evalue"] = str(content.get("evalue", ""))[:10_000]
                 return super().output(outs, msg, display_id, cell_index)
             else:
                 data = content.get("data", {})
@@ -537,7 +543,8 @@ def _snapshot(folder: Path, skip: str) -> dict[str, tuple[int, int]]:
 
 
 def _kill_group(pgid: int | None) -> None:
-    if pgid:
+    """Kill a kernel's process group (the kernel and anything it started); never our own group."""
+    if pgid and pgid != os.getpgid(0):
         try:
             os.killpg(pgid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
@@ -625,7 +632,8 @@ def run_graded_cells(cells: list[_Cell], timeout: float, max_output_bytes: int,
                     reply = client.replies.get(index, {})
                     errors = [o for o in cell.outputs if o.get("output_type") == "error"]
                     if reply.get("status") == "error" or errors:
-                        result["errors"][index] = _error_text(reply if reply.get("ename") else errors[0])
+                        source = reply if reply.get("ename") else errors[0] if errors else {}
+                        result["errors"][index] = _error_text(source)
                     if reply.get("ename") == "Timeout":
                         result["timeouts"].append(index)
                         try:  # is the kernel back after the interrupt?
@@ -790,6 +798,10 @@ def _score(result: dict, exercise: Exercise, plan: _Plan, ran: dict, timeout: fl
             flags.append("cell-errors")
             where = f"{cell.label}" if cell.role != "plain" else f"{cell.label} of the notebook"
             reasons.append(f"{where} raised {error}")
+    for i in ran["timeouts"]:
+        flags.append("timeout")
+        reasons.append(f"{cells[i].label} ran longer than {timeout:g} s and was interrupted "
+                       "(an endless loop?)")
     if ran["stopped"] == "died":
         flags.append("kernel-died")
         reasons.append(f"the Python kernel died while running {cells[stopped_at].label} "
@@ -797,10 +809,6 @@ def _score(result: dict, exercise: Exercise, plan: _Plan, ran: dict, timeout: fl
     elif ran["stopped"] in ("killed", "unresponsive"):
         flags.append("timeout")
         reasons.append("the kernel did not stop when interrupted and was killed: later questions score 0")
-    for i in ran["timeouts"]:
-        flags.append("timeout")
-        reasons.append(f"{cells[i].label} ran longer than {timeout:g} s and was interrupted "
-                       "(an endless loop?)")
     if ran["capped_at"] is not None:
         flags.append("output-capped")
         reasons.append(f"output beyond {max_output_bytes:,} bytes was dropped, "
@@ -996,7 +1004,11 @@ def _run_pool(subs: list[Submission], exercises: dict[str, Exercise], timeout: f
     attempts = {i: 0 for i in pending}
     while pending:
         retry = []
-        with concurrent.futures.ProcessPoolExecutor(max_workers=max(1, workers)) as pool:
+        # forkserver, not fork: the grader may be called from a process with threads (a kernel)
+        context = multiprocessing.get_context(
+            "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn")
+        with concurrent.futures.ProcessPoolExecutor(max_workers=max(1, workers),
+                                                    mp_context=context) as pool:
             futures = {pool.submit(grade_submission, subs[i], exercises, timeout,
                                    max_output_bytes, str(root)): i for i in pending}
             for future in concurrent.futures.as_completed(futures):

@@ -503,32 +503,63 @@ def range_map(systems: str | Sequence[str] | None = None,
         hoverinfo="text", name="Base" if len(base_rows) == 1 else "Bases", uid="bases"))
 
     first = base_rows[0]
-    what_if_index = None
+    what_if_traces: list[go.Scattergeo] = []
+    captions: list[str] = []  # one text alternative per slider step
     if controls or what_if_km is not None:
         start_km = what_if_km or (
             max(c["range_km"].max() for c in claims.values()) if claims else 2000.0)
-        if controls:  # start on a slider step, so the slider and the ring agree
-            values = _slider_steps_km(start_km, longest)
-            start_km = float(values[int(np.argmin([abs(v - start_km) for v in values]))])
-        # Drawn first, under the claimed rings, which it may coincide with.
-        what_if_index = 0
+    if controls:
+        values = _slider_steps_km(start_km, longest)
+        active = int(np.argmin([abs(v - start_km) for v in values]))
+        # A legend entry, then one ring per slider step, all drawn once; the slider only
+        # changes which one is opaque. (Changing a ring's coordinates instead makes plotly
+        # redraw the whole map, coastlines and all: ~130 ms against ~15 ms; measured with
+        # benchmarks/bench_range_slider.py.)
+        what_if_traces.append(go.Scattergeo(
+            lon=[None], lat=[None], mode="lines", name="What if (slider below)",
+            line=dict(color=WHAT_IF_COLOUR, width=2.5), hoverinfo="skip", uid="what-if",
+            meta="what-if"))
+        for i, km in enumerate(values):
+            lons, lats = geo.range_ring(first["lat"], first["lon"], km, ring_points)
+            what_if_traces.append(go.Scattergeo(
+                lon=np.round(lons, 2).tolist(), lat=np.round(lats, 2).tolist(), mode="lines",
+                line=dict(color=WHAT_IF_COLOUR, width=2.5), opacity=1 if i == active else 0,
+                name=f"What if: {km:,} km", showlegend=False, hoverinfo="skip",
+                uid=f"what-if-{km}", meta=f"what-if:{km}"))
+            reached = _capitals_within(sites, first["lat"], first["lon"], km,
+                                       exclude=str(first["site_id"]))
+            captions.append(_sentence(sentences + [f"a {km:,} km missile from {first['name']} would "
+                                           f"reach {_join_names(reached)}"]))
+        text_alternative = captions[active]
+    elif what_if_km is not None:
         lons, lats = geo.range_ring(first["lat"], first["lon"], start_km, ring_points)
-        traces.insert(0, _ring_trace(lons, lats, f"What if: {start_km:,.0f} km",
-                                     WHAT_IF_COLOUR, "solid", uid="what-if", width=2.5))
+        what_if_traces.append(_ring_trace(lons, lats, f"What if: {start_km:,.0f} km",
+                                          WHAT_IF_COLOUR, "solid", uid="what-if", width=2.5))
         reached = _capitals_within(sites, first["lat"], first["lon"], start_km,
                                    exclude=str(first["site_id"]))
-        sentences.append(f"a {start_km:,.0f} km missile from {first['name']} would reach "
-                         f"{_join_names(reached)}")
-
-    if sentences:
-        text_alternative = "Capitals within range: " + "; ".join(sentences) + "."
+        text_alternative = _sentence(sentences + [f"a {start_km:,.0f} km missile from {first['name']} "
+                                          f"would reach {_join_names(reached)}"])
+    elif sentences:
+        text_alternative = _sentence(sentences)
     else:
         text_alternative = (f"Map of {first['name']} and the places around it; no missile "
                             "range is drawn.")
+    # What-if rings first: drawn under the claimed rings, which they may coincide with.
+    traces = what_if_traces + traces
+
     if title is None:
         what = ", ".join(str(r["name"]) for r in system_rows) or "Places"
         where = ", ".join(str(b["name"]) for b in base_rows)
         title = f"{what}: range from {where}"
+    caption = dict(showarrow=False, xref="paper", yref="paper", x=0, y=0,
+                   yshift=-80 if controls else -12, xanchor="left", yanchor="top",
+                   align="left", font=dict(size=11, color="#222222"))
+    if controls:
+        annotations = [dict(caption, text=_wrap(text), opacity=1 if i == active else 0,
+                            name=f"text-alternative-{km}")
+                       for i, (km, text) in enumerate(zip(values, captions))]
+    else:
+        annotations = [dict(caption, text=_wrap(text_alternative), name="text-alternative")]
 
     fig = go.Figure(data=traces)
     fig.update_layout(
@@ -536,18 +567,18 @@ def range_map(systems: str | Sequence[str] | None = None,
         geo=_geo_layout(view, (float(first["lat"]), float(first["lon"])), longest),
         legend=dict(title=dict(text="Legend"), x=1.0, xanchor="left", y=1.0,
                     bgcolor="rgba(255,255,255,0.85)", font=dict(size=11)),
-        margin=dict(l=10, r=10, t=50, b=170 if controls else 100),
+        margin=dict(l=10, r=10, t=80 if controls else 50, b=170 if controls else 100),
         height=640 if controls else 560,
         meta={"text_alternative": text_alternative, "view": view},
-        annotations=[dict(
-            text=_wrap(text_alternative), showarrow=False, xref="paper", yref="paper",
-            x=0, y=0, yshift=-12, xanchor="left", yanchor="top", align="left",
-            font=dict(size=11, color="#222222"), name="text-alternative")],
+        annotations=annotations,
     )
     if controls:
-        _add_controls(fig, sites, first, what_if_index, start_km, longest, ring_points,
-                      sentences[:-1])
+        _add_controls(fig, values, active)
     return fig
+
+
+def _sentence(clauses: list[str]) -> str:
+    return "Capitals within range: " + "; ".join(clauses) + "."
 
 
 def _slider_steps_km(start_km: float, longest_km: float, step_km: int = 250) -> list[int]:
@@ -556,31 +587,23 @@ def _slider_steps_km(start_km: float, longest_km: float, step_km: int = 250) -> 
     return list(range(step_km, int(top) + 1, step_km))
 
 
-def _add_controls(fig: go.Figure, sites: pd.DataFrame, base: pd.Series, what_if_index: int,
-                  start_km: float, longest_km: float, ring_points: int,
-                  fixed_sentences: list[str]) -> None:
-    """Add the "what if" slider and the INF-band toggle, both computed in advance: each slider
-    step carries its ring and its caption, so the browser redraws without asking the kernel."""
+def _add_controls(fig: go.Figure, values: list[int], active: int) -> None:
+    """Add the "what if" slider and the INF-band toggle. Both only restyle what is already
+    drawn (which ring and which caption are opaque, whether the INF rings are visible), so the
+    browser updates the map at once, with no kernel (and in exported HTML too)."""
+    rings = [i for i, trace in enumerate(fig.data)
+             if str(trace.meta or "").startswith("what-if:")]
     steps = []
-    values = _slider_steps_km(start_km, longest_km)
-    for km in values:
-        lons, lats = geo.range_ring(base["lat"], base["lon"], km, ring_points)
-        reached = _capitals_within(sites, base["lat"], base["lon"], km,
-                                   exclude=str(base["site_id"]))
-        sentence = "Capitals within range: " + "; ".join(
-            fixed_sentences + [f"a {km:,} km missile from {base['name']} would reach "
-                               f"{_join_names(reached)}"]) + "."
+    for i, km in enumerate(values):
+        shown = [1 if j == i else 0 for j in range(len(values))]
         steps.append(dict(
             method="update", label=f"{km:,}", value=str(km),
-            args=[{"lon": [np.round(lons, 2).tolist()], "lat": [np.round(lats, 2).tolist()],
-                   "name": [f"What if: {km:,} km"]},
-                  {"annotations[0].text": _wrap(sentence), "meta.text_alternative": sentence,
-                   "meta.what_if_km": km},
-                  [what_if_index]],
+            args=[{"opacity": shown},
+                  {f"annotations[{j}].opacity": o for j, o in enumerate(shown)},
+                  rings],
         ))
-    active = int(np.argmin([abs(v - start_km) for v in values]))
     fig.update_layout(sliders=[dict(
-        active=active, steps=steps, x=0.17, len=0.83, y=0, yanchor="top", pad=dict(t=10, b=0),
+        active=active, steps=steps, x=0.0, len=1.0, y=0, yanchor="top", pad=dict(t=10, b=0),
         currentvalue=dict(prefix="What-if range: ", suffix=" km",
                           font=dict(size=13, color="#222222")),
         font=dict(color="rgba(0,0,0,0)"),  # hide the per-step tick labels (too many to read)
@@ -589,14 +612,12 @@ def _add_controls(fig: go.Figure, sites: pd.DataFrame, base: pd.Series, what_if_
     inf_indices = [i for i, trace in enumerate(fig.data) if trace.meta == "inf-band"]
     if inf_indices:
         fig.update_layout(updatemenus=[dict(
-            type="buttons", direction="right", x=0.0, xanchor="left", y=0, yanchor="top",
-            pad=dict(t=34), showactive=False, name="inf-toggle",
+            type="buttons", direction="right", x=1.0, xanchor="right", y=1.0, yanchor="bottom",
+            pad=dict(b=4), showactive=False, name="inf-toggle",
             buttons=[dict(label="INF band on/off", method="restyle",
                           args=[{"visible": False}, inf_indices],
                           args2=[{"visible": True}, inf_indices])],
         )])
-    # Move the caption below the slider.
-    fig.layout.annotations[0].yshift = -80
 
 
 # --------------------------------------------------------------------------------------------
@@ -646,11 +667,12 @@ def _system_options(missiles: pd.DataFrame, missile_ranges: pd.DataFrame
 
 
 def _base_options(sites: pd.DataFrame) -> list[tuple[str, str]]:
-    """Missile bases, test and other military sites first, then capitals and cities."""
-    military = sites[~sites["kind"].isin(LABELLED_KINDS)]
+    """Missile bases first, then other military sites, then capitals and cities."""
+    bases = sites[sites["kind"] == "missile base"]
+    military = sites[~sites["kind"].isin(("missile base",) + LABELLED_KINDS)]
     civil = sites[sites["kind"].isin(LABELLED_KINDS)]
     return [(f"{row.name} ({row.kind})", str(row.site_id))
-            for frame in (military, civil) for row in frame.itertuples()]
+            for frame in (bases, military, civil) for row in frame.itertuples()]
 
 
 class RangeExplorer(widgets.VBox):
@@ -729,7 +751,7 @@ def range_explorer(system: str | None = None, base: str | None = None, *,
     table of the places within reach of the chosen system (every range claim).
 
     ``system`` and ``base`` pick the starting choice (default: the first system with a range
-    claim and the first non-civilian site). Raises :class:`UnknownNameError` for unknown names.
+    claim and the first missile base in ``sites``). Raises :class:`UnknownNameError` for unknown names.
     """
     return RangeExplorer(system, base, view, _loaded(sites, "load_sites"),
                          _loaded(missiles, "load_missiles"),

@@ -3,8 +3,9 @@
 Two entry points:
 
 * :func:`timeline_figure` draws the events on a date axis, one lane per treaty (INF, New START,
-  other). Each treaty's life is a bar (signed → in force → ended); each event is a marker coloured
-  by the first actor named and shaped by the event type; hovering shows the date and summary.
+  other). Each treaty's life is a band (signed → in force → ended); each event is a marker
+  coloured by the first actor named and shaped by the event type; hovering shows the date and
+  summary.
   Buttons above the plot (plotly's own controls, so they work in the browser with no kernel and in
   static HTML) jump between 1977–2026, each treaty's life and October 2018.
 * :func:`timeline_explorer` wraps the figure in ipywidgets: a month range slider, treaty and actor
@@ -41,7 +42,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from armscontrol.data import ACTORS, EVENT_TYPES, TREATY_CODES, DataError, validate_events
+from armscontrol.data import ACTORS, TREATY_CODES, DataError, validate_events
 
 #: The lanes, top to bottom, keyed by the ``treaty`` codes of events.csv.
 LANES: tuple[str, ...] = TREATY_CODES  # ("INF", "New START", "other")
@@ -132,16 +133,15 @@ def _row_name(index: Any, event_id: Any) -> str:
 
 def _parse_date(value: Any, precision: str, where: str) -> pd.Timestamp:
     """Return the first day the date stands for; raise DataError naming ``where`` if it is bad."""
-    if isinstance(value, (pd.Timestamp,)) or hasattr(value, "year") and not isinstance(value, str):
+    missing = "the date is missing; write YYYY-MM-DD, YYYY-MM or YYYY"
+    if not isinstance(value, str) and hasattr(value, "year"):  # a loaded Timestamp / datetime
         stamp = pd.Timestamp(value)
         if pd.isna(stamp):
-            raise DataError(where, "date", f"the date is missing; write YYYY-MM-DD, "
-                            "YYYY-MM or YYYY")
+            raise DataError(where, "date", missing)
         return stamp.normalize()
     text = "" if _missing(value) else str(value).strip()
     if not text:
-        raise DataError(where, "date", f"the date is missing; write YYYY-MM-DD, YYYY-MM "
-                        "or YYYY")
+        raise DataError(where, "date", missing)
     form = _DATE_FORMS[precision]
     if not re.fullmatch(form, text):
         pattern = {"day": "YYYY-MM-DD", "month": "YYYY-MM", "year": "YYYY"}[precision]
@@ -448,7 +448,9 @@ def _bar_traces(treaty_rows: list[dict[str, Any]], view_end: str) -> list[go.Sca
     return bands
 
 
-def _presets(treaty_rows: list[dict[str, Any]], full: tuple[str, str]) -> list[tuple[str, str, str]]:
+def _presets(treaty_rows: list[dict[str, Any]],
+             full: tuple[str, str]) -> list[tuple[str, str, str]]:
+    """Return the view buttons as (label, first day, end day): all years, each treaty, extras."""
     out = [(f"{full[0][:4]}–{int(full[1][:4]) - 1}", *full)]
     for t in treaty_rows:
         if t["signed"] is not None:
@@ -462,7 +464,7 @@ def _presets(treaty_rows: list[dict[str, Any]], full: tuple[str, str]) -> list[t
 def timeline_figure(events: pd.DataFrame, treaties: pd.DataFrame | None = None, *,
                     quotes: pd.DataFrame | None = None, start: Any = None, end: Any = None,
                     selected: str | None = None, title: str | None = None,
-                    height: int = 560) -> go.Figure:
+                    height: int = 600) -> go.Figure:
     """Return the timeline as a plotly ``go.Figure``.
 
     ``events``: events.csv rows (as loaded, or a student's table). ``treaties``: treaties.csv
@@ -486,31 +488,42 @@ def timeline_figure(events: pd.DataFrame, treaties: pd.DataFrame | None = None, 
         cols = _marker_columns(part)
         fig.add_trace(go.Scatter(
             x=cols["span_x"], y=cols["span_y"], mode="lines", name=f"{actor} (period)",
-            uid=f"periods-{actor}", meta="periods", legendgroup=f"actor-{actor}",
-            showlegend=False, hoverinfo="skip",
+            uid=f"periods-{actor}", meta="periods", hoverinfo="skip",
             line={"color": ACTOR_COLOURS[actor], "width": 2, "dash": "dot"}, opacity=0.7))
-        # One trace of markers per actor (meta "events"), and a legend key in the same legend
-        # group: clicking the key hides or shows that actor's markers in the browser.
         fig.add_trace(go.Scatter(
             x=cols["x"], y=cols["y"], mode="markers", name=actor, uid=f"events-{actor}",
-            meta="events", legendgroup=f"actor-{actor}", showlegend=False,
+            meta="events",
             marker={"color": ACTOR_COLOURS[actor], "symbol": cols["symbol"], "size": 12,
                     "line": {"width": 1, "color": "#ffffff"}},
             customdata=cols["customdata"], hovertext=cols["hovertext"],
             hovertemplate="%{hovertext}<extra></extra>"))
-        fig.add_trace(go.Scatter(
-            x=[None], y=[None], mode="markers", name=actor, uid=f"key-{actor}",
-            legendgroup=f"actor-{actor}", hoverinfo="skip",
-            marker={"color": ACTOR_COLOURS[actor], "symbol": "circle", "size": 11}))
-    for kind in [k for k in TYPE_SYMBOLS if k in set(table["type"])]:
-        fig.add_trace(go.Scatter(
-            x=[None], y=[None], mode="markers", name=kind, legend="legend2", hoverinfo="skip",
-            uid=f"key-{kind}", marker={"symbol": TYPE_SYMBOLS[kind], "color": "#555555",
-                                       "size": 10}))
+    key = _key_trace([a for a in ACTORS if a in set(table["primary_actor"])],
+                     [k for k in TYPE_SYMBOLS if k in set(table["type"])])
+    fig.add_trace(key)
     fig.add_trace(_selected_trace(table, selected))
-    fig.update_layout(_layout(view, treaty_rows, full, title, height,
-                              no_match=table.empty))
+    fig.update_layout(_layout(view, treaty_rows, full, title, height, no_match=table.empty,
+                              key_rows=len(key.y)))
     return fig
+
+
+def _key_trace(actors: list[str], kinds: list[str]) -> go.Scatter:
+    """Return the key (colour = actor, shape = type) as one trace in a panel right of the plot.
+
+    A single trace on its own axes instead of plotly legends: legends are redrawn on every
+    update and one legend item per actor and type (24 traces) made each redraw of the widget
+    several times slower (measured in benchmarks/bench_timeline_filter.py's notes).
+    """
+    rows = ([("<b>Actor (first named)</b>", "circle", "#ffffff", 0)]
+            + [(a, "circle", ACTOR_COLOURS[a], 10) for a in actors]
+            + [("", "circle", "#ffffff", 0), ("<b>Event type</b>", "circle", "#ffffff", 0)]
+            + [(html.escape(k), TYPE_SYMBOLS[k], "#555555", 9) for k in kinds])
+    return go.Scatter(
+        x=[0.06] * len(rows), y=[-i for i in range(len(rows))], xaxis="x2", yaxis="y2",
+        mode="markers+text", text=[r[0] for r in rows], textposition="middle right",
+        textfont={"size": 11, "color": "#333333"}, hoverinfo="skip", showlegend=False,
+        name="key", uid="key", meta="key",
+        marker={"symbol": [r[1] for r in rows], "color": [r[2] for r in rows],
+                "size": [r[3] for r in rows]})
 
 
 def event_traces(figure: go.Figure) -> list[go.Scatter]:
@@ -533,7 +546,7 @@ def _no_match_annotation() -> dict[str, Any]:
 
 
 def _layout(view: tuple[str, str], treaty_rows: list[dict[str, Any]], full: tuple[str, str],
-            title: str | None, height: int, no_match: bool) -> dict[str, Any]:
+            title: str | None, height: int, no_match: bool, key_rows: int) -> dict[str, Any]:
     buttons = [{"label": label, "method": "relayout", "args": [{"xaxis.range": [a, b]}]}
                for label, a, b in _presets(treaty_rows, full)]
     return {
@@ -541,19 +554,19 @@ def _layout(view: tuple[str, str], treaty_rows: list[dict[str, Any]], full: tupl
                    "yanchor": "top"} if title else None),
         "height": height,
         "template": "plotly_white",
-        "margin": {"l": 90, "r": 150, "t": 90 if title else 50, "b": 95},
+        "margin": {"l": 90, "r": 10, "t": 90 if title else 50, "b": 50},
+        "showlegend": False,
         "hovermode": "closest",
         "hoverlabel": {"align": "left"},
         "xaxis": {"type": "date", "range": list(view), "title": {"text": "Date"},
-                  "showgrid": True},
+                  "showgrid": True, "domain": [0.0, 0.8]},
+        "xaxis2": {"domain": [0.82, 1.0], "range": [0, 1], "visible": False, "fixedrange": True,
+                   "anchor": "y2"},
+        "yaxis2": {"domain": [0.0, 1.0], "range": [-key_rows + 0.5, 0.5], "visible": False,
+                   "fixedrange": True, "anchor": "x2"},
         "yaxis": {"range": [-0.6, 2.6], "tickmode": "array", "fixedrange": True,
                   "tickvals": [LANE_Y[lane] for lane in LANES],
                   "ticktext": [LANE_LABELS[lane] for lane in LANES], "zeroline": False},
-        "legend": {"orientation": "h", "x": 0.0, "y": -0.17, "xanchor": "left", "yanchor": "top",
-                   "title": {"text": "Actor (first named):"}},
-        "legend2": {"x": 1.02, "y": 1.0, "xanchor": "left", "yanchor": "top",
-                    "title": {"text": "Event type"}, "itemclick": False, "itemdoubleclick": False,
-                    "font": {"size": 11}, "tracegroupgap": 0},
         "updatemenus": [{"type": "buttons", "direction": "right", "x": 0.0, "y": 1.02,
                          "xanchor": "left", "yanchor": "bottom", "showactive": False,
                          "pad": {"t": 0, "b": 4}, "font": {"size": 11}, "buttons": buttons}],
@@ -566,7 +579,8 @@ def _layout(view: tuple[str, str], treaty_rows: list[dict[str, Any]], full: tupl
 # ---------------------------------------------------------------------------------------------
 
 _PANEL_STYLE = "font-family: sans-serif; line-height: 1.45; max-width: 56em"
-_QUOTE_STYLE = "margin: 0.4em 0; padding: 0.2em 0.8em; border-left: 4px solid #0072B2; background: #f6f8fa"
+_QUOTE_STYLE = ("margin: 0.4em 0; padding: 0.2em 0.8em; border-left: 4px solid #0072B2; "
+                "background: #f6f8fa")
 _MARK_STYLE = "background: #F0E442; padding: 0 2px"
 
 
@@ -662,8 +676,9 @@ def event_detail_html(event: Any, quotes: pd.DataFrame | None = None,
         parts += [_quote_block(q, quotes, sources, texts) for q in quote_ids]
     url, ref_title = get("source_url") or "", get("source_title") or ""
     if url and _SAFE_URL.match(url):
-        parts.append(f"<p style=\"margin: 0.4em 0\"><b>Reference:</b> <a href=\""
-                     f"{html.escape(url, quote=True)}\" target=\"_blank\" rel=\"noopener noreferrer\">"
+        href = html.escape(url, quote=True)
+        parts.append(f"<p style=\"margin: 0.4em 0\"><b>Reference:</b> <a href=\"{href}\" "
+                     f"target=\"_blank\" rel=\"noopener noreferrer\">"
                      f"{html.escape(ref_title or url)}</a></p>")
     elif ref_title:
         parts.append(f"<p><b>Reference:</b> {html.escape(ref_title)}</p>")
@@ -697,11 +712,12 @@ class TimelineExplorer:
         self.events = prepare_events(events, quotes)
         self.quotes, self.sources, self.texts = quotes, sources, texts
         self.selected: str | None = None
+        self._drawn_filters: dict[str, Any] | None = None
         self._busy = False
         static = timeline_figure(self.events, treaties)
         self.figure = go.FigureWidget(static)
         self._actor_traces = {t.name: t for t in event_traces(self.figure)}
-        self._period_traces = {t.legendgroup[len("actor-"):]: t for t in self.figure.data
+        self._period_traces = {t.name.removesuffix(" (period)"): t for t in self.figure.data
                                if getattr(t, "meta", None) == "periods"}
         self._selected_trace = next(t for t in self.figure.data if t.name == "selected")
         for trace in self._actor_traces.values():
@@ -751,7 +767,8 @@ class TimelineExplorer:
         bundle = self.widget._repr_mimebundle_(**kwargs)
         # The widget's own text repr holds random trace uids (FigureWidget sets them): replace it
         # with a stable line so notebooks storing this output pass nbval strict.
-        bundle["text/plain"] = "TimelineExplorer (an interactive timeline: run the notebook to use it)"
+        bundle["text/plain"] = ("TimelineExplorer (an interactive timeline: run the notebook "
+                                "to use it)")
         return bundle
 
     # -- filtering ---------------------------------------------------------------------------
@@ -760,14 +777,16 @@ class TimelineExplorer:
         first, last = self.date_range.value
         return first, last + pd.offsets.MonthEnd(0)
 
+    def _filters(self) -> dict[str, Any]:
+        """The treaty, actor and text filters (everything but the dates)."""
+        return {"treaties": [k for k, box in self.treaty_boxes.items() if box.value],
+                "actors": [k for k, box in self.actor_boxes.items() if box.value],
+                "text": self.search.value}
+
     def visible(self) -> pd.DataFrame:
         """Return the events passing the current filters (a :func:`prepare_events` table)."""
         start, end = self.date_window()
-        return filter_events(
-            self.events, start=start, end=end,
-            treaties=[k for k, box in self.treaty_boxes.items() if box.value],
-            actors=[k for k, box in self.actor_boxes.items() if box.value],
-            text=self.search.value)
+        return filter_events(self.events, start=start, end=end, **self._filters())
 
     def _on_filter(self, change: Any) -> None:
         self.refresh()
@@ -785,24 +804,36 @@ class TimelineExplorer:
             self.date_range.index = index
 
     def refresh(self) -> None:
-        """Redraw the figure, the events list and the status line for the current filters."""
-        shown = self.visible()
+        """Redraw the figure, the events list and the status line for the current filters.
+
+        The figure's markers are the events passing the treaty, actor and text filters; the date
+        window is the x range. So a move of the date slider only changes the axis range (a cheap
+        redraw: the markers outside the window are off the plot), and the marker data are sent
+        again only when another filter changed.
+        """
+        filters = self._filters()
+        candidates = filter_events(self.events, **filters)
         start, end = self.date_window()
+        shown = filter_events(candidates, start=start, end=end)
+        if self.selected not in set(shown["event_id"]):
+            self.selected = None
+        view = [start.strftime("%Y-%m-%d"), (end + pd.Timedelta(days=1)).strftime("%Y-%m-%d")]
         self._busy = True
         try:
             with self.figure.batch_update():
-                for actor, trace in self._actor_traces.items():
-                    cols = _marker_columns(shown[shown["primary_actor"] == actor])
-                    trace.x, trace.y = cols["x"], cols["y"]
-                    trace.marker.symbol = cols["symbol"]
-                    self._period_traces[actor].x = cols["span_x"]
-                    self._period_traces[actor].y = cols["span_y"]
-                    trace.customdata, trace.hovertext = cols["customdata"], cols["hovertext"]
-                self.figure.layout.xaxis.range = [start.strftime("%Y-%m-%d"),
-                                                  (end + pd.Timedelta(days=1)).strftime("%Y-%m-%d")]
-                self.figure.layout.annotations = [_no_match_annotation()] if shown.empty else []
-                if self.selected not in set(shown["event_id"]):
-                    self.selected = None
+                if filters != self._drawn_filters:
+                    self._drawn_filters = filters
+                    for actor, trace in self._actor_traces.items():
+                        cols = _marker_columns(candidates[candidates["primary_actor"] == actor])
+                        trace.x, trace.y = cols["x"], cols["y"]
+                        trace.marker.symbol = cols["symbol"]
+                        trace.customdata, trace.hovertext = cols["customdata"], cols["hovertext"]
+                        self._period_traces[actor].x = cols["span_x"]
+                        self._period_traces[actor].y = cols["span_y"]
+                if list(self.figure.layout.xaxis.range or []) != view:
+                    self.figure.layout.xaxis.range = view
+                if bool(self.figure.layout.annotations) != shown.empty:
+                    self.figure.layout.annotations = [_no_match_annotation()] if shown.empty else []
                 self._draw_selection()
         finally:
             self._busy = False
@@ -813,7 +844,8 @@ class TimelineExplorer:
         self._busy = True
         try:
             self.events_menu.options = (
-                [(f"— {NO_MATCH_MESSAGE} —" if n == 0 else f"— choose one of {n} events —", "")]
+                [(f"— {NO_MATCH_MESSAGE} —" if n == 0 else f"— choose one of {n} events —",
+                  "")]
                 + [(f"{r.date_label} — {r.title}", r.event_id) for r in shown.itertuples()])
             self.events_menu.value = self.selected or ""
         finally:
@@ -834,7 +866,8 @@ class TimelineExplorer:
 
     def _draw_selection(self) -> None:
         new = _selected_trace(self.events, self.selected)
-        self._selected_trace.x, self._selected_trace.y = new.x, new.y
+        if tuple(self._selected_trace.x or ()) != tuple(new.x or ()):
+            self._selected_trace.x, self._selected_trace.y = new.x, new.y
 
     def select(self, event_id: str) -> None:
         """Open an event in the detail panel and ring its marker; KeyError if the id is unknown."""

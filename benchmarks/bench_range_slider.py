@@ -3,8 +3,9 @@
 Measures, in the browser, the time from the mouse press on a slider to the moment the ring's SVG
 path changes (and to the next animation frame, when it is on screen), over 20 moves, for:
 
-1. the range explorer's own slider (plotly ``layout.sliders`` with rings computed in advance:
-   the update stays in the browser), which is what students use;
+1. the range explorer's own slider (plotly ``layout.sliders``; every ring is drawn in advance
+   and a move only changes which one is opaque: the update stays in the browser and plotly
+   does not redraw the map), which is what students use;
 2. the floor to compare with, measured in the same run: an ipywidgets IntSlider whose
    observer recomputes the ring in the kernel and pushes it into a plotly FigureWidget (a full
    browser -> kernel -> browser round trip).
@@ -39,16 +40,20 @@ import ipywidgets as widgets
 import plotly.graph_objects as go
 from armscontrol import geo, maps
 
-explorer = maps.range_explorer(view="europe")
+explorer = maps.range_explorer("Pershing II", "mutlangen", view="europe")
 explorer"""
+
+STATIC = """\
+# The same map as a plain plotly output (no widget): what a lesson notebook stores and shows.
+maps.range_map("Pershing II", "mutlangen", view="europe", controls=True)"""
 
 FLOOR = """\
 # The floor: a kernel round trip per move (ipywidgets slider -> Python -> FigureWidget).
 base = maps.find_site(explorer.base.value)
 floor_figure = go.FigureWidget(maps.range_map(bases=base["site_id"], view="europe",
-                                              what_if_km=1000, inf_band=False))
+                                              what_if_km=6000, inf_band=False))
 floor_figure._config = maps.offline_config()
-floor_slider = widgets.IntSlider(value=1000, min=250, max=6000, step=250,
+floor_slider = widgets.IntSlider(value=6000, min=250, max=6000, step=250,
                                  description="Range (km)", layout=widgets.Layout(width="600px"))
 
 def redraw(change):
@@ -60,36 +65,44 @@ def redraw(change):
 floor_slider.observe(redraw, names="value")
 widgets.VBox([floor_slider, floor_figure])"""
 
-# In-page timing: the mouse press's event timestamp, then the first mutation after which the
-# ring's path data differs, then the next animation frame.
+# In-page timing: the mouse press's event timestamp, then the first DOM change after which the
+# figure shows something else (which what-if ring is opaque, for the explorer; the ring's path
+# data, for the floor), then the next animation frame, when it is on screen.
 WATCH_JS = """
-([plot, traceIndex]) => { window.__armsResult = undefined; const resolve = r => {
-    clearTimeout(window.__armsTimeout); window.__armsResult = r; };
-    const path = () => {
-        const traces = plot.querySelectorAll('.geo .scatterlayer .trace');
-        const p = traces[traceIndex] && traces[traceIndex].querySelector('path.js-line');
-        return p ? p.getAttribute('d') : null;
+([plot, mode]) => {
+    window.__armsResult = undefined;
+    const drawn = """ + harness.DRAWN_TRACES_JS + """;
+    const state = () => {
+        const traces = drawn(plot);
+        if (mode === 'opacity') {
+            return traces.filter(t => String(t.meta).startsWith('what-if:') && t.opacity === 1)
+                         .map(t => t.meta).join(',');
+        }
+        const g = plot.querySelectorAll('.geo .scatterlayer .trace')[0];
+        const p = g && g.querySelector('path.js-line');
+        return p ? p.getAttribute('d') : '';
     };
-    const before = path();
+    const before = state();
     let t0 = null;
-    const onDown = e => { t0 = e.timeStamp; };
-    document.addEventListener('mousedown', onDown, {capture: true, once: true});
+    const done = r => { clearTimeout(window.__armsTimeout); window.__armsResult = r; };
+    document.addEventListener('mousedown', e => { t0 = e.timeStamp; },
+                              {capture: true, once: true});
     const observer = new MutationObserver(() => {
-        if (t0 === null || path() === before) return;
+        if (t0 === null || state() === before) return;
         const t1 = performance.now();
         observer.disconnect();
-        requestAnimationFrame(() => resolve({dom: t1 - t0, frame: performance.now() - t0}));
+        requestAnimationFrame(() => done({dom: t1 - t0, frame: performance.now() - t0}));
     });
     observer.observe(plot, {subtree: true, childList: true, attributes: true,
-                            attributeFilter: ['d']});
-    window.__armsTimeout = setTimeout(() => { observer.disconnect(); resolve(null); }, 10000);
+                            attributeFilter: ['d', 'style', 'opacity']});
+    window.__armsTimeout = setTimeout(() => { observer.disconnect(); done(null); }, 10000);
 }
 """
 
 
 def write_notebook() -> str:
     WORK.mkdir(parents=True, exist_ok=True)
-    nb = new_notebook(cells=[new_code_cell(SETUP), new_code_cell(FLOOR)])
+    nb = new_notebook(cells=[new_code_cell(SETUP), new_code_cell(STATIC), new_code_cell(FLOOR)])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                  "language": "python"}
     nbformat.write(nb, NOTEBOOK)
@@ -102,10 +115,10 @@ def moves(count: int) -> list[float]:
     return [pattern[i % len(pattern)] for i in range(count)]
 
 
-def measure(page, plot, click, count: int) -> list[dict]:
+def measure(page, plot, click, count: int, mode: str) -> list[dict]:
     results = []
     for fraction in moves(count):
-        page.evaluate(WATCH_JS, [plot, 0])
+        page.evaluate(WATCH_JS, [plot, mode])
         click(fraction)
         page.wait_for_function("window.__armsResult !== undefined", timeout=15_000)
         timing = page.evaluate("window.__armsResult")
@@ -146,9 +159,9 @@ def main() -> int:
         page = context.new_page()
         harness.open_notebook(page, server, path, workspace="bench-range-slider")
         harness.run_all(page)
-        harness.wait_for_plots(page, 2)
+        harness.wait_for_plots(page, 3)
         plots = page.query_selector_all(".js-plotly-plot")
-        explorer_plot, floor_plot = plots[0], plots[-1]
+        explorer_plot, static_plot, floor_plot = plots[0], plots[1], plots[-1]
 
         def click_plotly(fraction):
             harness.click_slider(page, explorer_plot, fraction)
@@ -161,15 +174,20 @@ def main() -> int:
             page.mouse.click(box["x"] + fraction * box["width"], box["y"] + box["height"] / 2)
 
         explorer_plot.scroll_into_view_if_needed()
-        in_browser = measure(page, explorer_plot, click_plotly, args.moves)
+        in_browser = measure(page, explorer_plot, click_plotly, args.moves, "opacity")
+        static_plot.scroll_into_view_if_needed()
+        static = measure(page, static_plot,
+                         lambda f: harness.click_slider(page, static_plot, f),
+                         args.moves, "opacity")
         floor_plot.scroll_into_view_if_needed()
-        round_trip = measure(page, floor_plot, click_ipywidgets, args.moves)
+        round_trip = measure(page, floor_plot, click_ipywidgets, args.moves, "path")
         browser.close()
 
     print(f"Slider move -> ring redrawn, {args.moves} moves each, JupyterLab at "
           f"{args.base_url!r}, Chromium headless, external requests blocked "
           f"({len(blocked)} attempted)")
     print(summary("explorer: plotly slider, rings precomputed", in_browser))
+    print(summary("static figure: the same slider, no widget", static))
     print(summary("floor: ipywidgets -> kernel -> FigureWidget", round_trip))
     print("target: explorer p95 < 100 ms")
     return 0

@@ -156,7 +156,7 @@ def test_regrading_gives_identical_files(tmp_path):
     for kind in ("correct", "partial", "not_json"):
         make_fixture.write_submission(subs, kind, kind)
     first, second = tmp_path / "first", tmp_path / "second"
-    g.grade(subs, first, solutions_dir=SOLUTIONS, timeout=TIMEOUT, progress=False)
+    results = g.grade(subs, first, solutions_dir=SOLUTIONS, timeout=TIMEOUT, progress=False)
     cli = subprocess.run(
         [sys.executable, "-m", "armscontrol", "grade", str(subs), "--out", str(second),
          "--solutions", str(SOLUTIONS), "--timeout", str(TIMEOUT)],
@@ -168,9 +168,9 @@ def test_regrading_gives_identical_files(tmp_path):
     assert len(files) == 2 + 3
     for rel in files:
         assert (first / rel).read_bytes() == (second / rel).read_bytes(), rel
-    # Grading into the same folder again replaces the feedback folder (no stale files).
+    # Writing into the same folder again replaces the feedback folder (no stale files).
     (second / "feedback" / "someone_else.md").write_text("old")
-    g.grade(subs, second, solutions_dir=SOLUTIONS, timeout=TIMEOUT, progress=False)
+    g.write_outputs(results, g.load_exercises(SOLUTIONS), second)
     assert not (second / "feedback" / "someone_else.md").exists()
     assert (first / "gradebook.csv").read_bytes() == (second / "gradebook.csv").read_bytes()
 
@@ -213,6 +213,17 @@ def test_find_submissions_layouts(tmp_path):
         ("mystery", "mystery.ipynb", None),
     ]
     assert ignored == ["readme.txt"]
+
+
+@pytest.mark.parametrize("filename, expected", [
+    ("01_fixture.ipynb", (None, "01_fixture")),
+    ("01_Fixture-Copy1.ipynb", (None, "01_fixture")),
+    ("Ana Lopez_01_fixture (2).ipynb", ("Ana Lopez", "01_fixture")),
+    ("ben__02_other.ipynb", ("ben", "02_other")),
+    ("homework.ipynb", (None, None)),
+])
+def test_split_name(filename, expected):
+    assert g.split_name(filename, ["01_fixture", "02_other"]) == expected
 
 
 def test_match_exercise_by_name_and_by_cells():

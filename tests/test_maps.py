@@ -5,8 +5,6 @@ The tables are built here, so the tests do not depend on which rows data/ holds.
 from __future__ import annotations
 
 import json
-import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -134,6 +132,9 @@ def test_every_map_has_title_legend_and_text_alternative(tables):
         alt = fig.layout.meta["text_alternative"]
         assert alt.endswith(".") and alt.count(". ") == 0  # one sentence
         assert fig.layout.annotations[0].text.replace("<br>", " ") == alt
+    fig = maps.range_map("long", "base1", controls=True, **tables)
+    visible = [a for a in fig.layout.annotations if a.opacity == 1]
+    assert [a.text.replace("<br>", " ") for a in visible] == [fig.layout.meta["text_alternative"]]
 
 
 def test_text_alternative_names_the_capitals_in_range(tables):
@@ -202,24 +203,38 @@ def test_bad_input(tables, kwargs, error, message):
 
 # --- in-figure controls -----------------------------------------------------------------------
 
-def test_slider_steps_carry_precomputed_rings(tables):
+def shown_ring(fig):
+    """The what-if ring the figure shows (opacity 1), as (km, trace)."""
+    shown = [t for t in fig.data if str(t.meta).startswith("what-if:") and t.opacity == 1]
+    assert len(shown) == 1
+    return int(shown[0].meta.split(":")[1]), shown[0]
+
+
+def test_slider_steps_switch_between_precomputed_rings(tables):
     fig = maps.range_map("short", "base1", controls=True, **tables)
-    what_if = fig.data[0]
-    assert what_if.name == "What if: 2,000 km" and what_if.uid == "what-if"
+    assert fig.data[0].meta == "what-if" and fig.data[0].showlegend is not False
+    rings = [i for i, t in enumerate(fig.data) if str(t.meta).startswith("what-if:")]
     slider = fig.layout.sliders[0]
     values = [int(step.value) for step in slider.steps]
     assert values[0] == 250 and all(b - a == 250 for a, b in zip(values, values[1:]))
-    assert values[slider.active] == 2000
-    for step in slider.steps[::7]:
-        km = int(step.value)
+    assert len(rings) == len(values) == len(fig.layout.annotations)
+    # it starts on the longest claim (2,000 km), ring and caption agreeing
+    assert values[slider.active] == 2000 and shown_ring(fig)[0] == 2000
+    assert fig.layout.annotations[slider.active].opacity == 1
+    assert fig.layout.meta["text_alternative"].endswith(
+        "a 2,000 km missile from Test Base would reach Berlin, Moscow and Paris.")
+    for index, km in zip(rings, values):
+        trace = fig.data[index]
+        err = distances_m(54.6, 21.8, trace.lon, trace.lat) - km * 1000
+        assert np.abs(err).max() < 1500  # coordinates rounded to 0.01 degree
+    for i, step in enumerate(slider.steps):
         changes, layout_changes, indices = step.args
-        assert step.method == "update" and list(indices) == [0]
-        err = distances_m(54.6, 21.8, changes["lon"][0], changes["lat"][0]) - km * 1000
-        assert np.abs(err).max() < 1500  # 0.01 degree rounding
-        assert f"a {km:,} km missile from Test Base would reach" in \
-            layout_changes["meta.text_alternative"]
-    near = next(s for s in slider.steps if s.value == "750")
-    assert "would reach Berlin." in near.args[1]["meta.text_alternative"]
+        assert step.method == "update" and list(indices) == rings
+        assert list(changes["opacity"]) == [int(j == i) for j in range(len(values))]
+        assert layout_changes[f"annotations[{i}].opacity"] == 1
+        assert sum(layout_changes.values()) == 1
+    near = fig.layout.annotations[values.index(750)].text.replace("<br>", " ")
+    assert near.endswith("a 750 km missile from Test Base would reach Berlin.")
 
 
 def test_inf_toggle_button_targets_the_inf_rings(tables):
@@ -248,11 +263,11 @@ def test_explorer_updates_in_place(tables):
     assert repr(explorer) == "RangeExplorer(system='short', base='base1', view='europe')"
     figure = explorer.figure
     assert figure._config["topojsonURL"].endswith("files/data/")
-    assert figure.data[0].name == "What if: 2,000 km"
+    assert shown_ring(figure)[0] == 2000
     assert "Berlin" in explorer.table.value and "Text alternative" in explorer.caption.value
     explorer.system.value = "long"
     assert explorer.figure is figure  # the same widget, updated
-    assert figure.data[0].name == "What if: 5,000 km"
+    assert shown_ring(figure)[0] == 5000
     assert any(t.name.startswith("Longbow") for t in figure.data)
     assert not any(t.name.startswith("Shorty") for t in figure.data)
     assert "Tokyo" not in explorer.table.value and "Madrid" in explorer.table.value

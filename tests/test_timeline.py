@@ -230,6 +230,11 @@ def test_figure_lanes_colours_shapes_and_hover(table, treaties):
     assert "20 October 2018" in hover and "Trump says &lt;he&gt; &amp; Russia" in hover
     assert "<he>" not in hover
     assert list(fig.layout.yaxis.ticktext) == ["INF", "New START", "Other"]
+    key = next(t for t in fig.data if t.meta == "key")  # the key names what is drawn, only that
+    assert [t for t in key.text if t and not t.startswith("<b>")] == [
+        "US", "Russia", "China", "signature", "denial", "statement", "withdrawal"]
+    assert dict(zip(key.text, key.marker.color))["Russia"] == tl.ACTOR_COLOURS["Russia"]
+    assert dict(zip(key.text, key.marker.symbol))["denial"] == tl.TYPE_SYMBOLS["denial"]
     assert list(fig.layout.xaxis.range) == ["1987-01-01", "2020-01-01"]
 
 
@@ -248,7 +253,7 @@ def test_treaty_bars_run_signed_to_in_force_to_ended(table, treaties):
     ns = bands[("New START", "treaty in force")]
     assert max(ns.x) == "2020-01-01" and "still in force" in ns.name
     # every x value in the figure is a date string, so plotly can only make a date axis
-    xs = [x for t in fig.data for x in (t.x or []) if x is not None]
+    xs = [x for t in fig.data if t.xaxis in (None, "x") for x in (t.x or []) if x is not None]
     assert xs and all(isinstance(x, str) and x[:4].isdigit() and x[4] == "-" for x in xs)
 
 
@@ -356,13 +361,22 @@ def explorer(events, treaties, quotes, sources):
     return tl.timeline_explorer(events, treaties, quotes, sources, texts=TEXTS)
 
 
-def test_explorer_date_slider_filters_markers_and_list(explorer):
-    assert _marker_count(explorer.figure) == 6
+def _markers_in_view(fig) -> int:
+    """Markers whose date lies inside the figure's x range (what the plot shows)."""
+    lo, hi = (pd.Timestamp(v) for v in fig.layout.xaxis.range)
+    return sum(lo <= pd.Timestamp(x) < hi for t in tl.event_traces(fig) for x in t.x)
+
+
+def test_explorer_date_slider_sets_the_window_and_the_list(explorer):
+    assert _marker_count(explorer.figure) == 6 and _markers_in_view(explorer.figure) == 6
+    before = [t.x for t in tl.event_traces(explorer.figure)]
     months = [value for _, value in explorer.date_range.options]
     october = months.index(pd.Timestamp("2018-10-01"))
     explorer.date_range.index = (october, october)
-    assert _marker_count(explorer.figure) == 3
     assert list(explorer.figure.layout.xaxis.range) == ["2018-10-01", "2018-11-01"]
+    assert _markers_in_view(explorer.figure) == 3
+    # a date change only moves the window: the marker data are not re-sent
+    assert [t.x for t in tl.event_traces(explorer.figure)] == before
     assert [v for _, v in explorer.events_menu.options][1:] == ["announce", "reply", "reply2"]
     assert explorer.status.value.startswith("3 of 6 events")
 

@@ -308,6 +308,31 @@ def trace_path(plot, index: int) -> str:
         }""", index)
 
 
+# JavaScript: the traces of a plotly geo figure as drawn, each with its ``meta``, its drawn
+# opacity and the length of its line's path data. Plotly binds each trace's calcdata to its
+# SVG group, which is how a drawn group is matched to its trace.
+DRAWN_TRACES_JS = """gd => [...gd.querySelectorAll('.geo .scatterlayer .trace')].map(g => {
+    const trace = g.__data__ && g.__data__[0] && g.__data__[0].trace;
+    const path = g.querySelector('path.js-line');
+    return {meta: trace ? trace.meta : null, name: trace ? trace.name : null,
+            opacity: Number(getComputedStyle(g).opacity),
+            path: path ? (path.getAttribute('d') || '').length : 0};
+})"""
+
+
+def drawn_traces(plot) -> list[dict]:
+    """The traces of a geo figure as drawn: ``meta``, ``name``, ``opacity`` (of the drawn SVG
+    group) and ``path`` (length of the line's path data, 0 when nothing is drawn)."""
+    return plot.evaluate(DRAWN_TRACES_JS)
+
+
+def shown_traces(plot, meta_prefix: str) -> list[str]:
+    """The ``meta`` of each drawn trace whose meta starts with ``meta_prefix`` and that is
+    visible on screen (opacity 1, a non-empty path)."""
+    return [t["meta"] for t in drawn_traces(plot)
+            if str(t["meta"]).startswith(meta_prefix) and t["opacity"] == 1 and t["path"]]
+
+
 def click_slider(page, plot, fraction: float, slider: int = 0) -> None:
     """Click a plotly ``layout.sliders`` rail at ``fraction`` (0 = left end, 1 = right end)."""
     rails = plot.query_selector_all(".slider-rail-rect")

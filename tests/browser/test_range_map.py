@@ -41,17 +41,22 @@ def test_range_explorer_offline(jupyterlab, offline_page, base_url):
     assert (expected, 200) in outline_requests, outline_requests
 
     plot = harness.last_plot_handle(page)
-    name_before = plot.evaluate("gd => gd.data[0].name")
-    ring_before = harness.trace_path(plot, 0)
-    assert name_before.startswith("What if:") and ring_before
+    before = harness.shown_traces(plot, "what-if:")
+    assert len(before) == 1, harness.drawn_traces(plot)
+    caption_before = plot.evaluate("gd => [...gd.querySelectorAll('.annotation')]"
+                                   ".filter(a => getComputedStyle(a).opacity === '1')"
+                                   ".map(a => a.textContent)")
     harness.click_slider(page, plot, 0.9)
     page.wait_for_function(
-        "([gd, before]) => gd.data[0].name !== before", arg=[plot, name_before],
-        timeout=10_000)
-    ring_after = harness.trace_path(plot, 0)
-    assert ring_after and ring_after != ring_before
-    assert plot.evaluate("gd => gd.data[0].name") != name_before
-    caption = plot.evaluate("gd => gd.layout.meta.text_alternative")
-    assert caption.startswith("Capitals within range")
+        f"gd => ({harness.DRAWN_TRACES_JS})(gd).some(t => String(t.meta).startsWith('what-if:')"
+        f" && t.opacity === 1 && t.meta !== {before[0]!r})", arg=plot, timeout=10_000)
+    after = harness.shown_traces(plot, "what-if:")
+    assert len(after) == 1 and after != before
+    assert int(after[0].split(":")[1]) > int(before[0].split(":")[1])  # 90 % along: longer
+    caption_after = plot.evaluate("gd => [...gd.querySelectorAll('.annotation')]"
+                                  ".filter(a => getComputedStyle(a).opacity === '1')"
+                                  ".map(a => a.textContent)")
+    assert len(caption_after) == 1 and caption_after != caption_before
+    assert caption_after[0].startswith("Capitals within range")
     harness.screenshot(page, f"range_explorer_{label}")
     assert page.blocked == []

@@ -1,0 +1,105 @@
+"""Benchmark: grading 30 submissions against running the same 30 with `jupyter nbconvert --execute`.
+
+    python benchmarks/bench_grading.py [--timeout SECONDS] [--workers N]
+
+Builds 30 handed-in notebooks from the test fixture (tests/fixtures/make_fixture.py): correct,
+partial, unanswered and broken ones (endless loop, dying kernel, huge output, import error,
+edited tests, a deleted answer, not JSON, tampering). Then, in the same run:
+
+* **grader**: ``armscontrol.grade.grade`` on the folder (both cores, one fresh kernel per
+  notebook, solutions' tests with hidden tests, gradebook and feedback written);
+* **floor**: ``jupyter nbconvert --to notebook --execute --allow-errors`` on each notebook, one
+  after another, with the same per-cell timeout: just running the students' notebooks.
+
+Prints both wall-clock times and their ratio; the target is a ratio of at most 0.6.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "fixtures"))
+
+import make_fixture  # noqa: E402
+
+from armscontrol.grade import grade  # noqa: E402
+
+#: How many of each kind make up the 30 submissions.
+MIX = {"correct": 10, "partial": 7, "unanswered": 3, "endless_loop": 1, "kernel_death": 1,
+       "huge_output": 1, "import_error": 1, "edited_test": 1, "deleted_answer": 1,
+       "not_json": 1, "tamper_check": 1, "tamper_ipython": 1, "evil_eq": 1}
+TARGET = 0.6
+
+
+def build(folder: Path) -> list[Path]:
+    """Write the 30 submissions (one folder per student); returns their paths."""
+    paths = []
+    for kind, count in MIX.items():
+        for n in range(count):
+            paths.append(make_fixture.write_submission(folder, f"{kind}_{n + 1:02d}", kind))
+    return paths
+
+
+def floor(paths: list[Path], timeout: float, work: Path) -> tuple[float, int]:
+    """Run nbconvert --execute on each path in turn; returns (seconds, how many exited non-zero)."""
+    jupyter = Path(sys.executable).parent / "jupyter"
+    env = dict(os.environ, PATH=os.pathsep.join([str(jupyter.parent), os.environ.get("PATH", "")]))
+    failures = 0
+    start = time.perf_counter()
+    for i, path in enumerate(paths):
+        out = work / f"run{i:02d}"
+        out.mkdir(parents=True)
+        done = subprocess.run(
+            [str(jupyter), "nbconvert", "--to", "notebook", "--execute", "--allow-errors",
+             f"--ExecutePreprocessor.timeout={timeout:g}", "--output-dir", str(out), str(path)],
+            cwd=out, env=env, capture_output=True, text=True)
+        failures += done.returncode != 0
+    return time.perf_counter() - start, failures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--timeout", type=float, default=5, help="seconds per cell (both runs)")
+    parser.add_argument("--workers", type=int, default=2, help="grader worker processes")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="bench-grading-"))
+    try:
+        paths = build(work / "submissions")
+        print(f"{len(paths)} submissions: " + ", ".join(f"{k} {v}" for k, v in MIX.items()))
+
+        start = time.perf_counter()
+        results = grade(work / "submissions", work / "out",
+                        solutions_dir=ROOT / "tests" / "fixtures" / "solutions",
+                        timeout=args.timeout, workers=args.workers, progress=False)
+        graded = time.perf_counter() - start
+        statuses = {}
+        for r in results:
+            key = ",".join(r["flags"]) or "ok"
+            statuses[key] = statuses.get(key, 0) + 1
+
+        floor_time, failures = floor(paths, args.timeout, work / "floor")
+
+        print(f"grader  ({args.workers} workers, hidden tests, gradebook + feedback): {graded:6.1f} s "
+              f"({len(results)} rows: " + ", ".join(f"{k} {v}" for k, v in sorted(statuses.items())) + ")")
+        print(f"floor   (nbconvert --execute, one after another):           {floor_time:6.1f} s "
+              f"({failures} exited non-zero)")
+        ratio = graded / floor_time
+        verdict = "meets" if ratio <= TARGET else "MISSES"
+        print(f"ratio grader/floor: {ratio:.2f} ({verdict} the target of <= {TARGET})")
+        print(f"cores: {os.cpu_count()}, per-cell timeout: {args.timeout:g} s")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
