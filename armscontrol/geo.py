@@ -128,7 +128,8 @@ def distances_km(sites: pd.DataFrame, lat: float, lon: float) -> pd.Series:
     lat0, lon0 = check_point(lat, lon, what="base")
     values = []
     for index, site_lat, site_lon in zip(sites.index, sites["lat"], sites["lon"]):
-        site_lat, site_lon = check_point(site_lat, site_lon, what=f"sites {_row_label(sites, index)}")
+        site_lat, site_lon = check_point(site_lat, site_lon,
+                                         what=f"sites {_row_label(sites, index)}")
         values.append(
             WGS84.Inverse(lat0, lon0, site_lat, site_lon, Geodesic.DISTANCE)["s12"] / 1000.0
         )

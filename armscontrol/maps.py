@@ -283,7 +283,9 @@ def _geo_layout(view: str, centre: tuple[float, float] | None, max_range_km: flo
     a plotly ``scope`` such as "europe" would fetch a different outline file)."""
     common = dict(
         resolution=110, scope="world",
-        showland=True, landcolor="#EEEEEE", showocean=True, oceancolor="#FFFFFF",
+        # The ocean is the white background: no ocean layer to draw (one large polygon less
+        # to project on every redraw).
+        showland=True, landcolor="#EEEEEE", showocean=False, bgcolor="#FFFFFF",
         showcountries=True, countrycolor="#AAAAAA", countrywidth=0.5,
         showcoastlines=True, coastlinecolor="#777777", coastlinewidth=0.6,
         showlakes=False, showrivers=False, showframe=True, framecolor="#777777",
@@ -481,6 +483,8 @@ def range_map(systems: str | Sequence[str] | None = None,
                 lons, lats = geo.range_ring(base["lat"], base["lon"], claim["range_km"],
                                             ring_points)
                 name = _claim_label(str(row["name"]), claim)
+                if len(system_rows) == 1:  # the title names the system: keep the legend short
+                    name = name.split(": ", 1)[1]
                 if len(base_rows) > 1:
                     name += f" from {_short(str(base['name']), 20)}"
                 traces.append(_ring_trace(
@@ -511,10 +515,10 @@ def range_map(systems: str | Sequence[str] | None = None,
     if controls:
         values = _slider_steps_km(start_km, longest)
         active = int(np.argmin([abs(v - start_km) for v in values]))
-        # A legend entry, then one ring per slider step, all drawn once; the slider only
-        # changes which one is opaque. (Changing a ring's coordinates instead makes plotly
-        # redraw the whole map, coastlines and all: ~130 ms against ~15 ms; measured with
-        # benchmarks/bench_range_slider.py.)
+        # A legend entry, then one ring per slider step, all sent to the browser once; the
+        # slider only switches which one is visible, so a move needs no kernel and no new data.
+        # (Plotly redraws a geo map on any trace change; benchmarks/bench_range_slider.py
+        # measures what that costs.)
         what_if_traces.append(go.Scattergeo(
             lon=[None], lat=[None], mode="lines", name="What if (slider below)",
             line=dict(color=WHAT_IF_COLOUR, width=2.5), hoverinfo="skip", uid="what-if",
@@ -523,13 +527,13 @@ def range_map(systems: str | Sequence[str] | None = None,
             lons, lats = geo.range_ring(first["lat"], first["lon"], km, ring_points)
             what_if_traces.append(go.Scattergeo(
                 lon=np.round(lons, 2).tolist(), lat=np.round(lats, 2).tolist(), mode="lines",
-                line=dict(color=WHAT_IF_COLOUR, width=2.5), opacity=1 if i == active else 0,
+                line=dict(color=WHAT_IF_COLOUR, width=2.5), visible=(i == active),
                 name=f"What if: {km:,} km", showlegend=False, hoverinfo="skip",
                 uid=f"what-if-{km}", meta=f"what-if:{km}"))
             reached = _capitals_within(sites, first["lat"], first["lon"], km,
                                        exclude=str(first["site_id"]))
-            captions.append(_sentence(sentences + [f"a {km:,} km missile from {first['name']} would "
-                                           f"reach {_join_names(reached)}"]))
+            captions.append(_sentence(sentences + [
+                f"a {km:,} km missile from {first['name']} would reach {_join_names(reached)}"]))
         text_alternative = captions[active]
     elif what_if_km is not None:
         lons, lats = geo.range_ring(first["lat"], first["lon"], start_km, ring_points)
@@ -537,8 +541,9 @@ def range_map(systems: str | Sequence[str] | None = None,
                                           WHAT_IF_COLOUR, "solid", uid="what-if", width=2.5))
         reached = _capitals_within(sites, first["lat"], first["lon"], start_km,
                                    exclude=str(first["site_id"]))
-        text_alternative = _sentence(sentences + [f"a {start_km:,.0f} km missile from {first['name']} "
-                                          f"would reach {_join_names(reached)}"])
+        text_alternative = _sentence(sentences + [
+            f"a {start_km:,.0f} km missile from {first['name']} would reach "
+            f"{_join_names(reached)}"])
     elif sentences:
         text_alternative = _sentence(sentences)
     else:
@@ -566,10 +571,11 @@ def range_map(systems: str | Sequence[str] | None = None,
         title=dict(text=html.escape(title), x=0.02, xanchor="left"),
         geo=_geo_layout(view, (float(first["lat"]), float(first["lon"])), longest),
         legend=dict(title=dict(text="Legend"), x=1.0, xanchor="left", y=1.0,
-                    bgcolor="rgba(255,255,255,0.85)", font=dict(size=11)),
+                    bgcolor="rgba(255,255,255,0.85)", font=dict(size=10)),
         margin=dict(l=10, r=10, t=80 if controls else 50, b=170 if controls else 100),
         height=640 if controls else 560,
-        meta={"text_alternative": text_alternative, "view": view},
+        meta={"text_alternative": text_alternative, "view": view,
+              "claims_text_alternative": _sentence(sentences) if sentences else ""},
         annotations=annotations,
     )
     if controls:
@@ -588,9 +594,9 @@ def _slider_steps_km(start_km: float, longest_km: float, step_km: int = 250) -> 
 
 
 def _add_controls(fig: go.Figure, values: list[int], active: int) -> None:
-    """Add the "what if" slider and the INF-band toggle. Both only restyle what is already
-    drawn (which ring and which caption are opaque, whether the INF rings are visible), so the
-    browser updates the map at once, with no kernel (and in exported HTML too)."""
+    """Add the "what if" slider and the INF-band toggle. Both only switch what is shown (which
+    ring is visible and which caption opaque; whether the INF rings are visible), so the
+    browser updates the map by itself, with no kernel (and in exported HTML too)."""
     rings = [i for i, trace in enumerate(fig.data)
              if str(trace.meta or "").startswith("what-if:")]
     steps = []
@@ -598,7 +604,7 @@ def _add_controls(fig: go.Figure, values: list[int], active: int) -> None:
         shown = [1 if j == i else 0 for j in range(len(values))]
         steps.append(dict(
             method="update", label=f"{km:,}", value=str(km),
-            args=[{"opacity": shown},
+            args=[{"visible": [bool(o) for o in shown]},
                   {f"annotations[{j}].opacity": o for j, o in enumerate(shown)},
                   rings],
         ))
@@ -723,8 +729,9 @@ class RangeExplorer(widgets.VBox):
             self.figure.data = []
             self.figure.add_traces(list(new.data))
             self.figure.layout = new.layout
-        self.caption.value = ("<p><b>Text alternative:</b> "
-                              f"{html.escape(new.layout.meta['text_alternative'])}</p>")
+        # The slider's caption lives in the figure; this one names the claimed ranges only.
+        claims_text = new.layout.meta["claims_text_alternative"]
+        self.caption.value = f"<p><b>Text alternative:</b> {html.escape(claims_text)}</p>"
         table = places_within_reach(self.system.value, self.base.value, sites=sites,
                                     missiles=missiles, missile_ranges=missile_ranges)
         self.table.value = _table_html(table, self.system.label, self.base.label)
@@ -751,7 +758,8 @@ def range_explorer(system: str | None = None, base: str | None = None, *,
     table of the places within reach of the chosen system (every range claim).
 
     ``system`` and ``base`` pick the starting choice (default: the first system with a range
-    claim and the first missile base in ``sites``). Raises :class:`UnknownNameError` for unknown names.
+    claim and the first missile base in ``sites``). Raises :class:`UnknownNameError` for
+    unknown names.
     """
     return RangeExplorer(system, base, view, _loaded(sites, "load_sites"),
                          _loaded(missiles, "load_missiles"),

@@ -488,42 +488,31 @@ def timeline_figure(events: pd.DataFrame, treaties: pd.DataFrame | None = None, 
         cols = _marker_columns(part)
         fig.add_trace(go.Scatter(
             x=cols["span_x"], y=cols["span_y"], mode="lines", name=f"{actor} (period)",
-            uid=f"periods-{actor}", meta="periods", hoverinfo="skip",
+            uid=f"periods-{actor}", meta="periods", hoverinfo="skip", showlegend=False,
             line={"color": ACTOR_COLOURS[actor], "width": 2, "dash": "dot"}, opacity=0.7))
         fig.add_trace(go.Scatter(
             x=cols["x"], y=cols["y"], mode="markers", name=actor, uid=f"events-{actor}",
-            meta="events",
+            meta="events", showlegend=False,
             marker={"color": ACTOR_COLOURS[actor], "symbol": cols["symbol"], "size": 12,
                     "line": {"width": 1, "color": "#ffffff"}},
             customdata=cols["customdata"], hovertext=cols["hovertext"],
             hovertemplate="%{hovertext}<extra></extra>"))
-    key = _key_trace([a for a in ACTORS if a in set(table["primary_actor"])],
-                     [k for k in TYPE_SYMBOLS if k in set(table["type"])])
-    fig.add_trace(key)
+    # The key is plotly's legends: one legend-only trace per actor and per type. (Drawn as a
+    # trace with text on a key panel instead, it made every zoom 4-5 times slower; see
+    # benchmarks/bench_timeline_filter.py.)
+    for actor in [a for a in ACTORS if a in set(table["primary_actor"])]:
+        fig.add_trace(go.Scatter(
+            x=[None], y=[None], mode="markers", name=actor, uid=f"key-{actor}", meta="key",
+            hoverinfo="skip", marker={"color": ACTOR_COLOURS[actor], "symbol": "circle",
+                                      "size": 11}))
+    for kind in [k for k in TYPE_SYMBOLS if k in set(table["type"])]:
+        fig.add_trace(go.Scatter(
+            x=[None], y=[None], mode="markers", name=kind, legend="legend2", hoverinfo="skip",
+            uid=f"key-{kind}", meta="key",
+            marker={"symbol": TYPE_SYMBOLS[kind], "color": "#555555", "size": 10}))
     fig.add_trace(_selected_trace(table, selected))
-    fig.update_layout(_layout(view, treaty_rows, full, title, height, no_match=table.empty,
-                              key_rows=len(key.y)))
+    fig.update_layout(_layout(view, treaty_rows, full, title, height, no_match=table.empty))
     return fig
-
-
-def _key_trace(actors: list[str], kinds: list[str]) -> go.Scatter:
-    """Return the key (colour = actor, shape = type) as one trace in a panel right of the plot.
-
-    A single trace on its own axes instead of plotly legends: legends are redrawn on every
-    update and one legend item per actor and type (24 traces) made each redraw of the widget
-    several times slower (measured in benchmarks/bench_timeline_filter.py's notes).
-    """
-    rows = ([("<b>Actor (first named)</b>", "circle", "#ffffff", 0)]
-            + [(a, "circle", ACTOR_COLOURS[a], 10) for a in actors]
-            + [("", "circle", "#ffffff", 0), ("<b>Event type</b>", "circle", "#ffffff", 0)]
-            + [(html.escape(k), TYPE_SYMBOLS[k], "#555555", 9) for k in kinds])
-    return go.Scatter(
-        x=[0.06] * len(rows), y=[-i for i in range(len(rows))], xaxis="x2", yaxis="y2",
-        mode="markers+text", text=[r[0] for r in rows], textposition="middle right",
-        textfont={"size": 11, "color": "#333333"}, hoverinfo="skip", showlegend=False,
-        name="key", uid="key", meta="key",
-        marker={"symbol": [r[1] for r in rows], "color": [r[2] for r in rows],
-                "size": [r[3] for r in rows]})
 
 
 def event_traces(figure: go.Figure) -> list[go.Scatter]:
@@ -546,7 +535,7 @@ def _no_match_annotation() -> dict[str, Any]:
 
 
 def _layout(view: tuple[str, str], treaty_rows: list[dict[str, Any]], full: tuple[str, str],
-            title: str | None, height: int, no_match: bool, key_rows: int) -> dict[str, Any]:
+            title: str | None, height: int, no_match: bool) -> dict[str, Any]:
     buttons = [{"label": label, "method": "relayout", "args": [{"xaxis.range": [a, b]}]}
                for label, a, b in _presets(treaty_rows, full)]
     return {
@@ -554,19 +543,20 @@ def _layout(view: tuple[str, str], treaty_rows: list[dict[str, Any]], full: tupl
                    "yanchor": "top"} if title else None),
         "height": height,
         "template": "plotly_white",
-        "margin": {"l": 90, "r": 10, "t": 90 if title else 50, "b": 50},
-        "showlegend": False,
+        "margin": {"l": 90, "r": 150, "t": 90 if title else 50, "b": 95},
         "hovermode": "closest",
         "hoverlabel": {"align": "left"},
         "xaxis": {"type": "date", "range": list(view), "title": {"text": "Date"},
-                  "showgrid": True, "domain": [0.0, 0.8]},
-        "xaxis2": {"domain": [0.82, 1.0], "range": [0, 1], "visible": False, "fixedrange": True,
-                   "anchor": "y2"},
-        "yaxis2": {"domain": [0.0, 1.0], "range": [-key_rows + 0.5, 0.5], "visible": False,
-                   "fixedrange": True, "anchor": "x2"},
+                  "showgrid": True},
         "yaxis": {"range": [-0.6, 2.6], "tickmode": "array", "fixedrange": True,
                   "tickvals": [LANE_Y[lane] for lane in LANES],
                   "ticktext": [LANE_LABELS[lane] for lane in LANES], "zeroline": False},
+        "legend": {"orientation": "h", "x": 0.0, "y": -0.17, "xanchor": "left", "yanchor": "top",
+                   "title": {"text": "Actor (first named):"}, "itemclick": False,
+                   "itemdoubleclick": False},
+        "legend2": {"x": 1.02, "y": 1.0, "xanchor": "left", "yanchor": "top",
+                    "title": {"text": "Event type"}, "itemclick": False, "itemdoubleclick": False,
+                    "font": {"size": 11}, "tracegroupgap": 0},
         "updatemenus": [{"type": "buttons", "direction": "right", "x": 0.0, "y": 1.02,
                          "xanchor": "left", "yanchor": "bottom", "showactive": False,
                          "pad": {"t": 0, "b": 4}, "font": {"size": 11}, "buttons": buttons}],

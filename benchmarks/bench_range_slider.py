@@ -3,9 +3,9 @@
 Measures, in the browser, the time from the mouse press on a slider to the moment the ring's SVG
 path changes (and to the next animation frame, when it is on screen), over 20 moves, for:
 
-1. the range explorer's own slider (plotly ``layout.sliders``; every ring is drawn in advance
-   and a move only changes which one is opaque: the update stays in the browser and plotly
-   does not redraw the map), which is what students use;
+1. the range explorer's own slider (plotly ``layout.sliders``; every ring is sent to the
+   browser in advance and a move only switches which one is visible: no kernel round trip),
+   which is what students use, in its FigureWidget and as a plain figure output;
 2. the floor to compare with, measured in the same run: an ipywidgets IntSlider whose
    observer recomputes the ring in the kernel and pushes it into a plotly FigureWidget (a full
    browser -> kernel -> browser round trip).
@@ -48,10 +48,11 @@ STATIC = """\
 maps.range_map("Pershing II", "mutlangen", view="europe", controls=True)"""
 
 FLOOR = """\
-# The floor: a kernel round trip per move (ipywidgets slider -> Python -> FigureWidget).
-base = maps.find_site(explorer.base.value)
-floor_figure = go.FigureWidget(maps.range_map(bases=base["site_id"], view="europe",
-                                              what_if_km=6000, inf_band=False))
+# The floor: the same map, but each move is a kernel round trip (ipywidgets slider -> Python
+# computes the ring -> FigureWidget sends it -> plotly redraws).
+base = maps.find_site("mutlangen")
+floor_figure = go.FigureWidget(maps.range_map("Pershing II", "mutlangen", view="europe",
+                                              what_if_km=6000))
 floor_figure._config = maps.offline_config()
 floor_slider = widgets.IntSlider(value=6000, min=250, max=6000, step=250,
                                  description="Range (km)", layout=widgets.Layout(width="600px"))
@@ -66,7 +67,7 @@ floor_slider.observe(redraw, names="value")
 widgets.VBox([floor_slider, floor_figure])"""
 
 # In-page timing: the mouse press's event timestamp, then the first DOM change after which the
-# figure shows something else (which what-if ring is opaque, for the explorer; the ring's path
+# figure shows something else (which what-if ring is drawn, for the explorer; the ring's path
 # data, for the floor), then the next animation frame, when it is on screen.
 WATCH_JS = """
 ([plot, mode]) => {
@@ -75,8 +76,8 @@ WATCH_JS = """
     const state = () => {
         const traces = drawn(plot);
         if (mode === 'opacity') {
-            return traces.filter(t => String(t.meta).startsWith('what-if:') && t.opacity === 1)
-                         .map(t => t.meta).join(',');
+            return traces.filter(t => String(t.meta).startsWith('what-if:') && t.opacity === 1
+                                      && t.path > 0).map(t => t.meta).join(',');
         }
         const g = plot.querySelectorAll('.geo .scatterlayer .trace')[0];
         const p = g && g.querySelector('path.js-line');

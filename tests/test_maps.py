@@ -102,9 +102,12 @@ def test_range_map_draws_each_claim_and_the_inf_band(tables):
     fig = maps.range_map("short", "base1", view="europe", **tables)
     names = [t.name for t in fig.data]
     assert names.count("INF band: 500 km") == 1 and names.count("INF band: 5,500 km") == 1
-    claim_traces = [t for t in fig.data if t.name.startswith("Shorty:")]
+    claim_traces = [t for t in fig.data if "Claimant" in t.name]
+    # one system: the title names it, the legend names the claims
+    assert "Shorty" in fig.layout.title.text
     assert [t.name for t in claim_traces] == [
-        "Shorty: more than 2,000 km (Claimant B)", "Shorty: 480 km (Claimant A)"]
+        "more than 2,000 km (Claimant B)", "480 km (Claimant A)"]
+    assert claim_traces[0].hovertext == "Shorty: more than 2,000 km (Claimant B)"
     assert len({t.line.dash for t in claim_traces}) == 2  # claims told apart by dash...
     assert {t.line.color for t in claim_traces} == {maps.RING_COLOURS[0]}  # ...one colour
     # the rings are where they should be (coordinates are rounded to 0.001 degree, ~100 m)
@@ -174,7 +177,7 @@ def test_views(tables):
 
 def test_ring_across_the_antimeridian_is_drawn_without_a_jump(tables):
     fig = maps.range_map("long", "anadyr", view="asia-pacific", **tables)
-    ring = next(t for t in fig.data if t.name.startswith("Longbow"))
+    ring = next(t for t in fig.data if t.name == "5,000 km (Claimant C)")
     assert np.abs(np.diff(ring.lon)).max() < 10
     assert abs(ring.lon[-1] - ring.lon[0]) == pytest.approx(360, abs=0.01)  # encloses the pole
 
@@ -205,7 +208,7 @@ def test_bad_input(tables, kwargs, error, message):
 
 def shown_ring(fig):
     """The what-if ring the figure shows (opacity 1), as (km, trace)."""
-    shown = [t for t in fig.data if str(t.meta).startswith("what-if:") and t.opacity == 1]
+    shown = [t for t in fig.data if str(t.meta).startswith("what-if:") and t.visible is True]
     assert len(shown) == 1
     return int(shown[0].meta.split(":")[1]), shown[0]
 
@@ -230,7 +233,7 @@ def test_slider_steps_switch_between_precomputed_rings(tables):
     for i, step in enumerate(slider.steps):
         changes, layout_changes, indices = step.args
         assert step.method == "update" and list(indices) == rings
-        assert list(changes["opacity"]) == [int(j == i) for j in range(len(values))]
+        assert list(changes["visible"]) == [j == i for j in range(len(values))]
         assert layout_changes[f"annotations[{i}].opacity"] == 1
         assert sum(layout_changes.values()) == 1
     near = fig.layout.annotations[values.index(750)].text.replace("<br>", " ")
@@ -268,8 +271,10 @@ def test_explorer_updates_in_place(tables):
     explorer.system.value = "long"
     assert explorer.figure is figure  # the same widget, updated
     assert shown_ring(figure)[0] == 5000
-    assert any(t.name.startswith("Longbow") for t in figure.data)
-    assert not any(t.name.startswith("Shorty") for t in figure.data)
+    assert any(t.name == "5,000 km (Claimant C)" for t in figure.data)
+    assert not any("Claimant A" in t.name for t in figure.data)
+    assert "5,000 km missile" not in explorer.caption.value  # the slider caption is in the map
+    assert "Madrid" in explorer.caption.value
     assert "Tokyo" not in explorer.table.value and "Madrid" in explorer.table.value
     explorer.view.value = "azimuthal"
     assert figure.layout.geo.projection.type == "azimuthal equidistant"

@@ -230,11 +230,11 @@ def test_figure_lanes_colours_shapes_and_hover(table, treaties):
     assert "20 October 2018" in hover and "Trump says &lt;he&gt; &amp; Russia" in hover
     assert "<he>" not in hover
     assert list(fig.layout.yaxis.ticktext) == ["INF", "New START", "Other"]
-    key = next(t for t in fig.data if t.meta == "key")  # the key names what is drawn, only that
-    assert [t for t in key.text if t and not t.startswith("<b>")] == [
-        "US", "Russia", "China", "signature", "denial", "statement", "withdrawal"]
-    assert dict(zip(key.text, key.marker.color))["Russia"] == tl.ACTOR_COLOURS["Russia"]
-    assert dict(zip(key.text, key.marker.symbol))["denial"] == tl.TYPE_SYMBOLS["denial"]
+    key = {t.name: t.marker for t in fig.data if t.meta == "key"}  # what is drawn, only that
+    assert list(key) == ["US", "Russia", "China", "signature", "denial", "statement", "withdrawal"]
+    assert key["Russia"].color == tl.ACTOR_COLOURS["Russia"]
+    assert key["denial"].symbol == tl.TYPE_SYMBOLS["denial"]
+    assert [t.name for t in fig.data if t.showlegend is not False and t.meta != "key"] == []
     assert list(fig.layout.xaxis.range) == ["1987-01-01", "2020-01-01"]
 
 

@@ -191,14 +191,14 @@ def block_external_requests(context) -> list[str]:
 
 
 def open_notebook(page, server: JupyterLab, path: str, workspace: str,
-                  timeout_ms: int = 60_000) -> None:
+                  timeout_ms: int = 120_000) -> None:
     """Open ``path`` in a fresh named workspace and wait until its kernel is idle."""
     page.goto(server.lab_url(path, workspace))
     page.wait_for_selector(".jp-Notebook", timeout=timeout_ms)
     wait_kernel_idle(page, timeout_ms)
 
 
-def wait_kernel_idle(page, timeout_ms: int = 60_000) -> None:
+def wait_kernel_idle(page, timeout_ms: int = 120_000) -> None:
     """Wait until the notebook's kernel reports idle (the toolbar's execution indicator)."""
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
                            timeout=timeout_ms)
@@ -225,6 +225,11 @@ def delete_sessions(page, server: JupyterLab) -> None:
     )
 
 
+def open_dialogs(page) -> list[str]:
+    """Texts of JupyterLab dialogs open in the page (they block clicks; name them in errors)."""
+    return [d.inner_text()[:300] for d in page.query_selector_all(".jp-Dialog")]
+
+
 def run_all(page, timeout_ms: int = 120_000, attempts: int = 3) -> None:
     """Run every cell (Run > Run All Cells) and wait until all have run and the kernel is idle.
 
@@ -232,7 +237,8 @@ def run_all(page, timeout_ms: int = 120_000, attempts: int = 3) -> None:
     Raises AssertionError naming the prompts if the cells do not all get an execution count.
     """
     for attempt in range(attempts):
-        page.click(".jp-Notebook")  # focus the notebook so the command applies to it
+        # Focus the notebook shown (a restored tab may hold a second, hidden one).
+        page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook").first.click()
         page.get_by_role("menuitem", name="Run", exact=True).click()
         page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
         try:
@@ -244,7 +250,8 @@ def run_all(page, timeout_ms: int = 120_000, attempts: int = 3) -> None:
             break
         except Exception:
             if attempt == attempts - 1:
-                raise AssertionError(f"Run All did nothing; prompts: {_prompts(page)}")
+                raise AssertionError(f"Run All did nothing; prompts: {_prompts(page)}; "
+                                     f"dialogs: {open_dialogs(page)}")
     page.wait_for_function(
         """() => {
             const prompts = [...document.querySelectorAll(
@@ -257,18 +264,21 @@ def run_all(page, timeout_ms: int = 120_000, attempts: int = 3) -> None:
 
 def output_errors(page) -> list[str]:
     """Texts of error outputs in the notebook: stderr, tracebacks, "Javascript Error" boxes
-    (what a plotly figure leaves when it fails to render)."""
+    (what a plotly figure leaves when it fails to render). Long ones keep their first 1,000 and
+    last 4,000 characters (a traceback's message is at its end)."""
     return page.evaluate(
         """() => [...document.querySelectorAll('.jp-OutputArea-output')]
             .filter(n => n.dataset.mimeType === 'application/vnd.jupyter.stderr'
                       || /Javascript Error|Traceback/.test(n.textContent))
-            .map(n => n.textContent.slice(0, 500))""")
+            .map(n => n.textContent)
+            .map(t => t.length > 5000 ? t.slice(0, 1000) + ' … ' + t.slice(-4000) : t)""")
 
 
 def wait_for_plots(page, count: int, timeout_ms: int = 60_000) -> None:
     """Wait until at least ``count`` plotly figures have drawn in the page."""
     page.wait_for_function(
-        "n => document.querySelectorAll('.js-plotly-plot .main-svg').length >= n",
+        """n => [...document.querySelectorAll('.js-plotly-plot')]
+                 .filter(p => p.querySelector('.main-svg')).length >= n""",
         arg=count, timeout=timeout_ms)
 
 
@@ -328,7 +338,7 @@ def drawn_traces(plot) -> list[dict]:
 
 def shown_traces(plot, meta_prefix: str) -> list[str]:
     """The ``meta`` of each drawn trace whose meta starts with ``meta_prefix`` and that is
-    visible on screen (opacity 1, a non-empty path)."""
+    visible on screen (drawn, opacity 1, a non-empty path). Hidden traces are not drawn."""
     return [t["meta"] for t in drawn_traces(plot)
             if str(t["meta"]).startswith(meta_prefix) and t["opacity"] == 1 and t["path"]]
 

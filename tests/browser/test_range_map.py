@@ -49,7 +49,8 @@ def test_range_explorer_offline(jupyterlab, offline_page, base_url):
     harness.click_slider(page, plot, 0.9)
     page.wait_for_function(
         f"gd => ({harness.DRAWN_TRACES_JS})(gd).some(t => String(t.meta).startsWith('what-if:')"
-        f" && t.opacity === 1 && t.meta !== {before[0]!r})", arg=plot, timeout=10_000)
+        f" && t.opacity === 1 && t.path > 0 && t.meta !== {before[0]!r})", arg=plot,
+        timeout=10_000)
     after = harness.shown_traces(plot, "what-if:")
     assert len(after) == 1 and after != before
     assert int(after[0].split(":")[1]) > int(before[0].split(":")[1])  # 90 % along: longer
@@ -58,5 +59,6 @@ def test_range_explorer_offline(jupyterlab, offline_page, base_url):
                                   ".map(a => a.textContent)")
     assert len(caption_after) == 1 and caption_after != caption_before
     assert caption_after[0].startswith("Capitals within range")
+    plot.scroll_into_view_if_needed()
     harness.screenshot(page, f"range_explorer_{label}")
     assert page.blocked == []

@@ -1,5 +1,8 @@
 """The timeline explorer in JupyterLab in Chromium, with every non-loopback request blocked.
 
+(Named ``*_browser`` so that pytest can collect it beside tests/test_timeline.py: the test
+folders are not packages, so two files called test_timeline.py clash.)
+
 The demo notebook runs and the timeline draws one marker per event; dragging the date slider
 changes the number of markers drawn in the plot (the window moves; markers outside it are off
 the plot); the "October 2018" button above the plot zooms in the
