@@ -4,4 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/venv.sh requirements.txt
-exec .venv/bin/jupyter lab notebooks/00_start_here.ipynb "$@"
+# Serve the whole project (the maps load their world outline from data/) and open the start
+# notebook. (Passing the notebook as an argument instead would serve only notebooks/.)
+exec .venv/bin/jupyter lab --ServerApp.root_dir="$PWD" \
+    --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb "$@"
