@@ -56,11 +56,7 @@ EXCHANGE_DAYS: tuple[tuple[int, int], ...] = ((3, 1), (9, 1))
 
 
 def _limit_value(limits: pd.DataFrame, limit_id: str) -> int:
-    match = limits.loc[limits["limit_id"] == limit_id, "value"]
-    if match.empty:
-        raise KeyError(f"treaty_limits has no row with limit_id {limit_id!r}; "
-                       "add it to data/treaty_limits.csv (see data/README.md)")
-    return int(match.iloc[0])
+    return data.limit_value(limit_id, limits)
 
 
 def new_start_limits(limits: pd.DataFrame | None = None) -> pd.Series:
@@ -235,10 +231,7 @@ def exchanges_figure(counts: pd.DataFrame | None = None, limits: pd.DataFrame | 
 def inf_band(limits: pd.DataFrame | None = None) -> tuple[int, int, int]:
     """Return the INF Treaty's range edges in km: (lowest banned, shorter/intermediate
     boundary, highest banned), read from ``treaty_limits.csv``."""
-    limits = data.load_treaty_limits() if limits is None else limits
-    return (_limit_value(limits, "inf_min_range"),
-            _limit_value(limits, "inf_shorter_intermediate_boundary"),
-            _limit_value(limits, "inf_max_range"))
+    return data.inf_band_km(limits)
 
 
 def inf_range_class(range_km: float, limits: pd.DataFrame | None = None) -> str:

@@ -386,18 +386,13 @@ def paragraph_search(words: str = "",
 # ---------------------------------------------------------------------------------------------
 
 def _limit(limit_id: str, limits: pd.DataFrame | None = None) -> int:
-    limits = data.load_treaty_limits() if limits is None else limits
-    match = limits[limits["limit_id"] == limit_id]
-    if match.empty:
-        raise KeyError(f"limit {limit_id!r} is missing from treaty_limits.csv")
-    return int(match["value"].iloc[0])
+    return data.limit_value(limit_id, limits)
 
 
 def inf_band_km(limits: pd.DataFrame | None = None) -> tuple[int, int, int]:
     """Return the INF Treaty's ranges in km from treaty_limits.csv: (lower bound of the banned
     band, shorter/intermediate boundary, upper bound) — 500, 1,000 and 5,500."""
-    return (_limit("inf_min_range", limits), _limit("inf_shorter_intermediate_boundary", limits),
-            _limit("inf_max_range", limits))
+    return data.inf_band_km(limits)
 
 
 def inf_category(range_km: float, limits: pd.DataFrame | None = None) -> str:

@@ -476,6 +476,27 @@ def load_new_start_counts(data_dir: Path | None = None) -> pd.DataFrame:
         .reset_index(drop=True)
 
 
+def limit_value(limit_id: str, limits: pd.DataFrame | None = None) -> int:
+    """Return one treaty limit's ``value`` from ``treaty_limits.csv`` (km, warheads, ...).
+
+    ``limits`` defaults to :func:`load_treaty_limits`. Raises ``KeyError`` naming the missing id.
+    """
+    limits = load_treaty_limits() if limits is None else limits
+    match = limits.loc[limits["limit_id"] == limit_id, "value"]
+    if match.empty:
+        raise KeyError(f"treaty_limits has no row with limit_id {limit_id!r}; "
+                       "add it to data/treaty_limits.csv (see data/README.md)")
+    return int(match.iloc[0])
+
+
+def inf_band_km(limits: pd.DataFrame | None = None) -> tuple[int, int, int]:
+    """Return the INF Treaty's range edges in km, from ``treaty_limits.csv``: (lowest banned,
+    shorter/intermediate boundary, highest banned), i.e. 500, 1,000 and 5,500."""
+    return (limit_value("inf_min_range", limits),
+            limit_value("inf_shorter_intermediate_boundary", limits),
+            limit_value("inf_max_range", limits))
+
+
 def tables() -> Iterable[str]:
     """Return the names of all tables, in the order they are documented."""
     return list(TABLES)

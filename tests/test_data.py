@@ -210,3 +210,9 @@ def test_9m729_has_competing_range_claims():
     claims = ranges[ranges["system_id"].isin(disputed)]
     assert claims["claimant"].nunique() >= 2
     assert claims["range_km"].min() < 500 < claims["range_km"].max()
+
+
+def test_inf_band_is_read_from_treaty_limits():
+    assert data.inf_band_km() == (500, 1000, 5500)
+    with pytest.raises(KeyError, match="no row with limit_id 'inf_nope'"):
+        data.limit_value("inf_nope")
