@@ -16,9 +16,7 @@ New START (lesson 4)
 
 After INF (lesson 5)
 --------------------
-- :func:`inf_band` the treaty's banned range band, in km;
-- :func:`inf_range_class` where a range falls under the treaty's definitions;
-- :func:`classify_claims` every range claim with its class;
+- (where a range falls under the treaty, and every claim with its class: :mod:`armscontrol.inf`)
 - :func:`post_inf_systems` the systems developed after the treaty, with how much range data
   the data set has on each.
 """
@@ -227,66 +225,6 @@ def exchanges_figure(counts: pd.DataFrame | None = None, limits: pd.DataFrame | 
 # --------------------------------------------------------------------------------------------
 # After INF
 # --------------------------------------------------------------------------------------------
-
-def inf_band(limits: pd.DataFrame | None = None) -> tuple[int, int, int]:
-    """Return the INF Treaty's range edges in km: (lowest banned, shorter/intermediate
-    boundary, highest banned), read from ``treaty_limits.csv``."""
-    return data.inf_band_km(limits)
-
-
-def inf_range_class(range_km: float, limits: pd.DataFrame | None = None) -> str:
-    """Return where a range (km) falls under the INF Treaty's definitions.
-
-    Article II of the treaty (text at https://nuke.fas.org/control/inf/text/inf.htm, FAS)
-    defines a shorter-range missile as one with a range "equal to or in excess of" 500 km but
-    "not in excess of" 1,000 km, and an intermediate-range missile as one "in excess of"
-    1,000 km but "not in excess of" 5,500 km; so both 500 and 5,500 km are inside the band.
-    Returns ``"below the band"``, ``"shorter-range"``, ``"intermediate-range"`` or
-    ``"above the band"``. Raises ``ValueError`` for a range that is not a positive number.
-    """
-    try:
-        km = float(range_km)
-    except (TypeError, ValueError):
-        raise ValueError(f"range must be a number of km, got {range_km!r}") from None
-    if not km > 0:
-        raise ValueError(f"range must be a positive number of km, got {range_km!r}")
-    low, middle, high = inf_band(limits)
-    if km < low:
-        return "below the band"
-    if km <= middle:
-        return "shorter-range"
-    if km <= high:
-        return "intermediate-range"
-    return "above the band"
-
-
-def classify_claims(missiles: pd.DataFrame | None = None,
-                    missile_ranges: pd.DataFrame | None = None,
-                    limits: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Return every range claim with its system's details and its INF range class.
-
-    Columns: ``claim_id``, ``system_id``, ``name``, ``country``, ``basing``, ``inf_status``,
-    ``range_km``, ``claim_type``, ``claimant``, ``inf_class`` (:func:`inf_range_class` of the
-    claimed range; for a ``more than`` claim it is the class of the lower bound, prefixed
-    "at least:") and ``in_band`` (True when a maximum claim lies in the band).
-    """
-    missiles = data.load_missiles() if missiles is None else missiles
-    missile_ranges = data.load_missile_ranges() if missile_ranges is None else missile_ranges
-    limits = data.load_treaty_limits() if limits is None else limits
-    table = missile_ranges.merge(
-        missiles[["system_id", "name", "country", "basing", "inf_status"]], on="system_id",
-        how="left", validate="many_to_one")
-    classes, in_band = [], []
-    for km, kind in zip(table["range_km"], table["claim_type"]):
-        cls = inf_range_class(km, limits)
-        at_least = str(kind) == "more than"
-        classes.append(f"at least: {cls}" if at_least else cls)
-        in_band.append((not at_least) and cls in ("shorter-range", "intermediate-range"))
-    table["inf_class"] = classes
-    table["in_band"] = in_band
-    return table[["claim_id", "system_id", "name", "country", "basing", "inf_status",
-                  "range_km", "claim_type", "claimant", "inf_class", "in_band"]]
-
 
 def post_inf_systems(missiles: pd.DataFrame | None = None,
                      missile_ranges: pd.DataFrame | None = None) -> pd.DataFrame:

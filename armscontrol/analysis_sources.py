@@ -14,19 +14,18 @@ Reading
     :func:`reports_table`, :func:`report_number`, :func:`term_counts`, :func:`compare_wordings`,
     :func:`search_paragraphs`, :func:`paragraph_search` (a widget)
 Claims and evidence
-    :func:`inf_category`, :func:`in_inf_band`, :func:`range_claims`, :func:`miles_to_km`,
+    :func:`range_claims` (the INF readings come from :mod:`armscontrol.inf`), :func:`miles_to_km`,
     :func:`new_start_headroom`, :func:`days_between`, :func:`claims_table`
 """
 from __future__ import annotations
 
 import html
-import numbers
 import re
 from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
-from armscontrol import data, sources
+from armscontrol import data, inf, sources
 
 #: One international mile in kilometres: 1,760 yards of exactly 0.9144 m (the 1959 international
 #: yard and pound agreement), so 1,609.344 m. Reference: "Mile", owiki.org mirror of Wikipedia,
@@ -389,67 +388,35 @@ def _limit(limit_id: str, limits: pd.DataFrame | None = None) -> int:
     return data.limit_value(limit_id, limits)
 
 
-def inf_band_km(limits: pd.DataFrame | None = None) -> tuple[int, int, int]:
-    """Return the INF Treaty's ranges in km from treaty_limits.csv: (lower bound of the banned
-    band, shorter/intermediate boundary, upper bound) — 500, 1,000 and 5,500."""
-    return data.inf_band_km(limits)
-
-
-def inf_category(range_km: float, limits: pd.DataFrame | None = None) -> str:
-    """Return how the INF Treaty classes a ground-launched missile with this range (km).
-
-    Treaty Article II: a *shorter-range* missile has a range "equal to or in excess of 500
-    kilometers but not in excess of 1000 kilometers"; an *intermediate-range* missile one "in
-    excess of 1000 kilometers but not in excess of 5500 kilometers" (text of the treaty, NATO
-    documents copy: https://michaelbommarito.com/wiki/nato/documents/inf-treaty, "The
-    Intermediate-Range Nuclear Forces (INF) Treaty"). So 500 km and 5,500 km are both banned.
-    Returns ``below the band``, ``shorter-range (banned)``, ``intermediate-range (banned)`` or
-    ``above the band``. Raises ``ValueError`` for a negative or non-numeric range.
-    """
-    if isinstance(range_km, bool) or not isinstance(range_km, numbers.Real) or range_km != range_km:
-        raise ValueError(f"range_km must be a number of kilometres, got {range_km!r}")
-    if range_km < 0:
-        raise ValueError(f"range_km must not be negative, got {range_km}")
-    low, middle, high = inf_band_km(limits)
-    if range_km < low:
-        return "below the band"
-    if range_km <= middle:
-        return "shorter-range (banned)"
-    if range_km <= high:
-        return "intermediate-range (banned)"
-    return "above the band"
-
-
-def in_inf_band(range_km: float, limits: pd.DataFrame | None = None) -> bool:
-    """Return True if a ground-launched missile of this range (km) was banned: 500–5,500 km,
-    both ends included (see :func:`inf_category`)."""
-    return inf_category(range_km, limits).endswith("(banned)")
-
-
 def range_claims(system_id: str, ranges: pd.DataFrame | None = None,
-                 limits: pd.DataFrame | None = None) -> pd.DataFrame:
+                 limits: pd.DataFrame | None = None,
+                 missiles: pd.DataFrame | None = None) -> pd.DataFrame:
     """Return each range claim for a missile with what it implies under the INF Treaty.
 
-    Columns: ``claimant``, ``claim_type``, ``range_km`` and ``inf_reading``: for a ``maximum``
-    the :func:`inf_category` of the range; for a ``more than`` claim (a lower bound) the
-    category of any range just above it, marked "at least". Raises ``KeyError`` for a system
-    with no claims.
+    Columns: ``claimant``, ``claim_type``, ``range_km``, ``inf_reading``
+    (:func:`armscontrol.inf.claim_category`: for a ``maximum`` the treaty class of the range,
+    for a ``more than`` claim, a lower bound, what that bound allows) and ``puts_it_in_band``
+    (:func:`armscontrol.inf.claim_in_band`). The missile's basing comes from ``missiles``
+    (default: missiles.csv). Raises ``KeyError`` for a system with no claims or not in
+    ``missiles``.
     """
     ranges = data.load_missile_ranges() if ranges is None else ranges
     rows = ranges[ranges["system_id"] == system_id]
     if rows.empty:
         raise KeyError(f"no range claims for {system_id!r} in missile_ranges.csv; systems with "
                        f"claims: {', '.join(sorted(set(ranges['system_id'])))}")
-    readings = []
-    for row in rows.itertuples():
-        if row.claim_type == "more than":
-            # "more than X": the true range is above X; classify a range a hair above it.
-            readings.append("at least " + inf_category(float(row.range_km) + 0.001, limits))
-        else:
-            readings.append(inf_category(float(row.range_km), limits))
+    missiles = data.load_missiles() if missiles is None else missiles
+    basings = missiles.set_index("system_id")["basing"]
+    if system_id not in basings.index:
+        raise KeyError(f"{system_id!r} is not in the missiles table (missiles.csv)")
+    basing = str(basings[system_id])
+    readings = [inf.claim_category(row.range_km, str(row.claim_type), basing, limits)
+                for row in rows.itertuples()]
+    in_band = [inf.claim_in_band(row.range_km, str(row.claim_type), basing, limits)
+               for row in rows.itertuples()]
     table = rows[["claimant", "claim_type", "range_km"]].copy()
     table["inf_reading"] = readings
-    table["puts_it_in_band"] = [r.endswith("(banned)") for r in readings]
+    table["puts_it_in_band"] = in_band
     return table.reset_index(drop=True)
 
 
@@ -518,7 +485,7 @@ def claims_table() -> pd.DataFrame:
                      "quote_id": quote_id, "start": start, "evidence": evidence,
                      "tables": tables, "first_reading": reading})
 
-    low, _, high = inf_band_km()
+    low, _, high = inf.band_km()
     r9 = range_claims("9m729")
     inside = int(r9["puts_it_in_band"].sum())
     below = r9[~r9["puts_it_in_band"]]
@@ -550,7 +517,8 @@ def claims_table() -> pd.DataFrame:
     chinese_ranges = ranges[ranges["system_id"].isin(chinese["system_id"])]
     banned = [f"{missiles.set_index('system_id').loc[r.system_id, 'name']} "
               f"({r.range_km:,} km, {r.claimant.split(' (')[0].split(',')[0]})"
-              for r in chinese_ranges.itertuples() if in_inf_band(float(r.range_km))]
+              for r in chinese_ranges.itertuples()
+              if inf.claim_in_band(r.range_km, str(r.claim_type), "ground")]
     add("Countries in Asia are developing missiles of the kinds the treaty banned.",
         "Dmitry Peskov", "cnn_2018", "cnn_q09", None,
         f"{len(banned)} ground-launched Chinese missile(s) in missiles.csv have a published "
@@ -597,11 +565,11 @@ def claims_table() -> pd.DataFrame:
         + ". The counts cover strategic forces only, not intermediate-range missiles or "
         "missile defence.", "new_start_counts, treaty_limits", "not testable with these data")
 
-    inf = treaties.loc["INF"]
+    inf_treaty = treaties.loc["INF"]
     add("The INF Treaty was signed by Russia and the US in 1987.",
         "State-media compilation (narration)", "statemedia_2020", "",
         "signed by Russia and the US back in 1987",
-        f"treaties.csv: signed {_day(inf['signed'])} by the United States and "
-        f"the Soviet Union; parties listed: {inf['parties'].replace(';', ', ')}.",
+        f"treaties.csv: signed {_day(inf_treaty['signed'])} by the United States and "
+        f"the Soviet Union; parties listed: {inf_treaty['parties'].replace(';', ', ')}.",
         "treaties", "partly supported")
     return pd.DataFrame(rows)

@@ -38,7 +38,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from armscontrol import DATA_DIR, ROOT
-from armscontrol import geo
+from armscontrol import geo, inf
 
 #: Okabe & Ito's colour-blind-safe palette ("Color Universal Design", 2008), as published at
 #: https://jfly.uni-koeln.de/color/ and reproduced in "Colors (ggplot2)", Cookbook for R,
@@ -60,14 +60,6 @@ RING_COLOURS: tuple[str, ...] = tuple(OKABE_ITO[name] for name in (
 #: Line styles that tell apart the range claims of one system (each claimant its own dash).
 CLAIM_DASHES: tuple[str, ...] = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 WHAT_IF_COLOUR = OKABE_ITO["black"]
-
-#: The INF Treaty's band: ground-launched missiles with ranges of 500 to 5,500 km were banned.
-#: Source: "The Intermediate-Range Nuclear Forces (INF) Treaty", U.S. Embassy & Consulates in
-#: Germany, https://de.usembassy.gov/tag/treaty/ ("missiles with ranges of 500–5,500 km"), and
-#: "Intermediate-Range Nuclear Forces Treaty", Encyclopaedia Britannica,
-#: http://www.britannica.com/print/topic/290408 (500-1,000 km shorter-range, 1,000-5,500 km
-#: intermediate-range).
-INF_BAND_KM: tuple[int, int] = (500, 5500)
 
 #: The map views range_map accepts.
 VIEWS: tuple[str, ...] = ("europe", "asia-pacific", "world", "azimuthal")
@@ -465,11 +457,11 @@ def range_map(systems: str | Sequence[str] | None = None,
     traces: list[go.Scattergeo] = []
     sentences: list[str] = []
     longest = max([c["range_km"].max() for c in claims.values()] + [what_if_km or 0]
-                  + [INF_BAND_KM[1] if inf_band else 0] + [1000])
+                  + [inf.band_km()[2] if inf_band else 0] + [1000])
 
     if inf_band:
         for i, base in enumerate(base_rows):
-            for km, dash in zip(INF_BAND_KM, ("dot", "dash")):
+            for km, dash in zip(inf.band_km()[::2], ("dot", "dash")):
                 lons, lats = geo.range_ring(base["lat"], base["lon"], km, ring_points)
                 traces.append(_ring_trace(
                     lons, lats, f"INF band: {km:,} km", "#777777", dash,

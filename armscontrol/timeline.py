@@ -172,7 +172,7 @@ def _check_and_normalise(events: pd.DataFrame, quote_ids: Iterable[str] | None) 
         event_id = "" if _missing(row["event_id"]) else str(row["event_id"]).strip()
         where = _row_name(index, event_id)
         if not event_id:
-            raise DataError(where, "event_id", f"every event needs an id, e.g. 'my_event_1'")
+            raise DataError(where, "event_id", "every event needs an id, e.g. 'my_event_1'")
         if event_id in seen:
             raise DataError(where, "event_id", f"{event_id!r} is already used by events row "
                             f"{seen[event_id]!r}; ids must be unique")
@@ -202,7 +202,7 @@ def _check_and_normalise(events: pd.DataFrame, quote_ids: Iterable[str] | None) 
             texts[column] = "" if _missing(row[column]) else str(row[column]).strip()
         for column in ("title", "summary"):
             if not texts[column]:
-                raise DataError(where, column, f"must not be empty")
+                raise DataError(where, column, "must not be empty")
         quotes = _split_ids(row["source_quote"])
         if known_quotes is not None:
             for quote_id in quotes:

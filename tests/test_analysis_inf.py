@@ -1,4 +1,6 @@
-"""Tests for armscontrol.analysis_inf: the INF Treaty's categories, edges included, and tables."""
+"""Tests for armscontrol.analysis_inf: the lesson toolbox of lessons 2 and 3 (distances, tables).
+
+The treaty categories themselves are tested in test_inf.py."""
 import pandas as pd
 import pytest
 
@@ -6,93 +8,10 @@ from armscontrol import analysis_inf as inf
 from armscontrol import data, geo
 
 
-def test_band_matches_the_data_set():
-    limits = data.load_treaty_limits().set_index("limit_id")["value"]
-    assert inf.BAND_KM == (limits["inf_min_range"], limits["inf_shorter_intermediate_boundary"],
-                           limits["inf_max_range"])
-
-
-@pytest.mark.parametrize("km, expected", [
-    (499.9, inf.BELOW),
-    (500, inf.SHORTER),           # "equal to or in excess of 500 kilometers"
-    (999, inf.SHORTER),
-    (1000, inf.SHORTER),          # shorter-range: "not in excess of 1000"
-    (1000.5, inf.INTERMEDIATE),   # intermediate-range: "in excess of 1000"
-    (5500, inf.INTERMEDIATE),     # "not in excess of 5500 kilometers"
-    (5500.1, inf.ABOVE),
-    (12000, inf.ABOVE),
-])
-def test_ground_launched_categories_at_the_edges(km, expected):
-    assert inf.inf_category(km, "ground") == expected
-
-
-@pytest.mark.parametrize("basing", ["sea", "air"])
-def test_sea_and_air_launched_missiles_are_not_covered_at_any_range(basing):
-    for km in (300, 500, 2500, 5500, 9000):
-        assert inf.inf_category(km, basing) == inf.NOT_GROUND
-        assert inf.is_banned(km, basing) is False
-
-
-def test_is_banned_includes_both_edges():
-    assert [inf.is_banned(km) for km in (499, 500, 5500, 5501)] == [False, True, True, False]
-
-
-@pytest.mark.parametrize("bad, error", [("far", TypeError), (None, TypeError), (True, TypeError),
-                                        (0, ValueError), (-5, ValueError),
-                                        (float("nan"), ValueError)])
-def test_bad_ranges_are_rejected_with_a_clear_error(bad, error):
-    with pytest.raises(error, match="range_km"):
-        inf.inf_category(bad)
-
-
-def test_bad_basing_is_rejected():
-    with pytest.raises(ValueError, match="basing must be one of ground, sea, air"):
-        inf.inf_category(1000, "land")
-
-
-@pytest.mark.parametrize("km, expected", [
-    (480, inf.BELOW),
-    (500, inf.SHORTER),
-    (2350, inf.INTERMEDIATE),
-])
-def test_maximum_claims_are_classified_by_their_range(km, expected):
-    assert inf.claim_category(km, "maximum") == expected
-
-
-@pytest.mark.parametrize("km, start", [
-    (400, "unknown"),
-    (499, "unknown"),
-    (500, "at least shorter-range"),
-    (999, "at least shorter-range"),
-    (1000, "at least intermediate-range"),
-    (2000, "at least intermediate-range"),
-    (5500, "above 5,500 km"),
-])
-def test_lower_bound_claims_say_what_they_settle(km, start):
-    assert inf.claim_category(km, "more than").startswith(start)
-
-
-def test_unknown_claim_type_is_rejected():
-    with pytest.raises(ValueError, match="claim_type must be 'maximum' or 'more than'"):
-        inf.claim_category(500, "about")
-
-
-def test_classify_claims_on_the_data_set():
-    table = inf.classify_claims(data.load_missile_ranges(), data.load_missiles())
-    assert list(table.columns) == ["claim_id", "system_id", "name", "basing", "range_km",
-                                   "claim_type", "claimant", "inf_category"]
-    assert len(table) == len(data.load_missile_ranges())
-    by_id = table.set_index("claim_id")["inf_category"]
-    # Each row's category is what claim_category says for that row.
-    for row in table.itertuples():
-        assert by_id[row.claim_id] == inf.claim_category(row.range_km, row.claim_type, row.basing)
-
-
-def test_classify_claims_names_a_claim_for_an_unknown_missile():
-    claims = pd.DataFrame([{"claim_id": "x1", "system_id": "nope", "range_km": 600,
-                            "claim_type": "maximum", "claimant": "me"}])
-    with pytest.raises(ValueError, match=r"x1 \(nope\)"):
-        inf.classify_claims(claims, data.load_missiles())
+def test_the_lesson_toolbox_uses_the_one_classifier():
+    from armscontrol import inf as treaty
+    assert inf.inf_category is treaty.inf_category
+    assert inf.classify_claims is treaty.classify_claims
 
 
 def test_km_to_miles():

@@ -113,36 +113,6 @@ def test_exchanges_figure_has_a_panel_per_party_and_limit_lines():
         ans.exchanges_figure(COUNTS, limits_table(), treaties, parties=("US", "China"))
 
 
-@pytest.mark.parametrize("km, expected", [
-    (480, "below the band"), (499.9, "below the band"), (500, "shorter-range"),
-    (1000, "shorter-range"), (1000.5, "intermediate-range"), (5500, "intermediate-range"),
-    (5501, "above the band"),
-])
-def test_inf_range_class_edges(km, expected):
-    assert ans.inf_range_class(km, limits_table()) == expected
-
-
-@pytest.mark.parametrize("bad", [0, -5, "far", None])
-def test_inf_range_class_rejects_bad_ranges(bad):
-    with pytest.raises(ValueError, match="range"):
-        ans.inf_range_class(bad, limits_table())
-
-
-def test_classify_claims_marks_lower_bounds_and_band():
-    missiles = pd.DataFrame({"system_id": ["a", "b"], "name": ["A", "B"],
-                             "country": ["Russia", "US"], "basing": ["ground", "ground"],
-                             "inf_status": ["disputed", "post-INF"]})
-    ranges = pd.DataFrame({"claim_id": ["a1", "a2", "b1"], "system_id": ["a", "a", "b"],
-                           "range_km": [480, 500, 5500],
-                           "claim_type": ["maximum", "more than", "maximum"],
-                           "claimant": ["x", "y", "z"]})
-    table = ans.classify_claims(missiles, ranges, limits_table()).set_index("claim_id")
-    assert table.loc["a1", "inf_class"] == "below the band"
-    assert table.loc["a2", "inf_class"] == "at least: shorter-range"
-    assert not table.loc["a2", "in_band"]
-    assert table.loc["b1", "in_band"]
-
-
 def test_post_inf_systems_reports_systems_without_range_data():
     missiles = pd.DataFrame({"system_id": ["a", "b", "c"], "name": ["A", "B", "C"],
                              "country": ["US", "Russia", "US"], "basing": ["ground"] * 3,

@@ -1,10 +1,9 @@
 """armscontrol.analysis_sources: dating, wording, paragraph search and the claims table."""
-import numpy as np
 import pandas as pd
 import pytest
 
 from armscontrol import analysis_sources as an
-from armscontrol import data, sources
+from armscontrol import data, inf, sources
 
 
 @pytest.fixture(scope="module")
@@ -166,31 +165,16 @@ def test_paragraph_search_widget_updates_when_typed_into():
 
 # --- claims and evidence ----------------------------------------------------------------------
 
-@pytest.mark.parametrize("km, category", [
-    (0, "below the band"), (499.9, "below the band"), (500, "shorter-range (banned)"),
-    (1000, "shorter-range (banned)"), (1000.5, "intermediate-range (banned)"),
-    (5500, "intermediate-range (banned)"), (5500.1, "above the band"),
-])
-def test_inf_category_includes_both_edges(km, category):
-    assert an.inf_category(km) == category
-    assert an.inf_category(np.float64(km)) == category  # values taken from a DataFrame
-    assert an.in_inf_band(km) == category.endswith("(banned)")
-
-
-@pytest.mark.parametrize("bad", [-1, "500", None, True, float("nan")])
-def test_inf_category_rejects_bad_ranges(bad):
-    with pytest.raises(ValueError, match="range_km"):
-        an.inf_category(bad)
-
-
 def test_range_claims_read_lower_bounds_as_at_least():
     ranges = pd.DataFrame({"system_id": ["x", "x", "x"], "range_km": [480, 500, 5500],
                            "claim_type": ["maximum", "more than", "more than"],
                            "claimant": ["A", "B", "C"]})
-    table = an.range_claims("x", ranges)
-    assert list(table["inf_reading"]) == ["below the band", "at least shorter-range (banned)",
-                                          "at least above the band"]
+    missiles = pd.DataFrame({"system_id": ["x"], "basing": ["ground"]})
+    table = an.range_claims("x", ranges, missiles=missiles)
+    assert list(table["inf_reading"]) == [inf.BELOW, inf.AT_LEAST_SHORTER, inf.ABOVE]
     assert list(table["puts_it_in_band"]) == [False, True, False]
+    sea = an.range_claims("x", ranges, missiles=missiles.assign(basing="sea"))
+    assert set(sea["inf_reading"]) == {inf.NOT_GROUND}
     with pytest.raises(KeyError, match="9m729"):
         an.range_claims("nothing", data.load_missile_ranges())
 
