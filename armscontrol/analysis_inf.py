@@ -10,20 +10,18 @@ from __future__ import annotations
 import pandas as pd
 
 from armscontrol import geo
-from armscontrol.inf import (ABOVE, BASINGS, BELOW, CATEGORIES, INTERMEDIATE,  # noqa: F401
+from armscontrol.geo import KM_PER_MILE, km_to_miles
+from armscontrol.inf import (ABOVE, BASINGS, BELOW, CATEGORIES, INTERMEDIATE,
                              NOT_GROUND, SHORTER, claim_category, classify_claims,
                              inf_category, is_banned)
 
-#: Kilometres in one international mile (1,609.344 m exactly, by the 1959 international yard and
-#: pound agreement). Source: "Mile", Wikipedia, https://en.wikipedia.org/?oldid=525521498&title=Mile
-#: (citing NIST, "Appendix E. General Tables of Units of Measurement",
-#: https://www.nist.gov/document-2382).
-KM_PER_MILE: float = 1.609344
-
-
-def km_to_miles(km: float) -> float:
-    """Return ``km`` kilometres in international miles (1 mile = 1.609344 km)."""
-    return float(km) / KM_PER_MILE
+#: What lessons 2 and 3 use as ``inf.<name>``: the treaty categories (from armscontrol.inf),
+#: the mile conversion (from armscontrol.geo) and this module's own helpers.
+__all__ = [
+    "ABOVE", "BASINGS", "BELOW", "CATEGORIES", "INTERMEDIATE", "NOT_GROUND", "SHORTER",
+    "claim_category", "classify_claims", "inf_category", "is_banned", "KM_PER_MILE",
+    "km_to_miles", "site_point", "site_distance_km", "elimination_coverage", "event_card",
+]
 
 
 def site_point(site_id: str, sites: pd.DataFrame) -> tuple[float, float]:

@@ -25,12 +25,12 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
-from armscontrol import data, inf, sources
+from armscontrol import data, geo, inf, sources
+from armscontrol.geo import miles_to_km  # noqa: F401  (lesson 6 converts CNN's miles)
 
-#: One international mile in kilometres: 1,760 yards of exactly 0.9144 m (the 1959 international
-#: yard and pound agreement), so 1,609.344 m. Reference: "Mile", owiki.org mirror of Wikipedia,
-#: https://owiki.org/wiki/Italian_mile
-MILE_KM: float = 1.609344
+#: One international mile in kilometres (lesson 6 calls it ``an.MILE_KM``); defined, with its
+#: source, in :mod:`armscontrol.geo`.
+MILE_KM: float = geo.KM_PER_MILE
 
 WEEKDAYS: tuple[str, ...] = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
                              "Saturday", "Sunday")
@@ -418,11 +418,6 @@ def range_claims(system_id: str, ranges: pd.DataFrame | None = None,
     table["inf_reading"] = readings
     table["puts_it_in_band"] = in_band
     return table.reset_index(drop=True)
-
-
-def miles_to_km(miles: float) -> float:
-    """Return ``miles`` (international miles) in kilometres."""
-    return miles * MILE_KM
 
 
 def new_start_headroom(counts: pd.DataFrame | None = None,

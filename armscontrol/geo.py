@@ -33,6 +33,12 @@ WGS84: Geodesic = Geodesic.WGS84
 #: distance between two points on the WGS84 ellipsoid, about 20,004 km. Computed, not typed.
 HALF_CIRCUMFERENCE_KM: float = WGS84.Inverse(90.0, 0.0, -90.0, 0.0)["s12"] / 1000.0
 
+#: Kilometres in one international mile: 1,760 yards of exactly 0.9144 m (the 1959 international
+#: yard and pound agreement), so 1,609.344 m exactly. Source: "Mile", Wikipedia,
+#: https://en.wikipedia.org/?oldid=525521498&title=Mile (citing NIST, "Appendix E. General
+#: Tables of Units of Measurement", https://www.nist.gov/document-2382).
+KM_PER_MILE: float = 1.609344
+
 
 def check_point(lat: float, lon: float, what: str = "point") -> tuple[float, float]:
     """Check one ``(lat, lon)`` pair and return it as floats.
@@ -185,3 +191,13 @@ def range_ring(lat: float, lon: float, range_km: float, n: int = 360
     # jumps between neighbouring points, which is all the antimeridian and pole handling needs.
     lons = np.unwrap(lons, period=360.0)
     return lons, lats
+
+
+def km_to_miles(km: float) -> float:
+    """Return ``km`` kilometres in international miles (1 mile = 1.609344 km)."""
+    return float(km) / KM_PER_MILE
+
+
+def miles_to_km(miles: float) -> float:
+    """Return ``miles`` international miles in kilometres (1 mile = 1.609344 km)."""
+    return float(miles) * KM_PER_MILE

@@ -201,3 +201,10 @@ def test_within_range_needs_lat_lon_columns():
 def test_within_range_rejects_bad_range(places):
     with pytest.raises(ValueError, match="positive"):
         geo.within_range(places, 0, 0, 0)
+
+
+def test_miles_and_kilometres_convert_both_ways():
+    assert geo.miles_to_km(1) == pytest.approx(1.609344)
+    assert geo.km_to_miles(geo.miles_to_km(3400)) == pytest.approx(3400)
+    # CNN's "300 and 3,400 miles" against the treaty's 500-5,500 km band (lessons 2 and 6).
+    assert round(geo.miles_to_km(300)) == 483 and round(geo.km_to_miles(5500)) == 3418

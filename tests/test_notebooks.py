@@ -60,6 +60,30 @@ def test_stored_notebook_is_small_and_has_no_widget_state(path):
     assert all(c.execution_count is not None for c in code), f"{path.name} has unexecuted cells"
 
 
+def _refresh_tool():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("refresh_outputs",
+                                                  ROOT / "tools" / "refresh_outputs.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+ALL_STORED = sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted((ROOT / "solutions").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", ALL_STORED, ids=lambda p: p.name)
+def test_stored_widget_ids_are_stable_not_random(path):
+    refresh = _refresh_tool()
+    nb = nbformat.read(path, as_version=4)
+    for number, cell in enumerate(nb.cells):
+        for index, output in enumerate(cell.get("outputs", [])):
+            view = output.get("data", {}).get(refresh.WIDGET_VIEW)
+            if view is not None:
+                assert view["model_id"] == refresh.stable_model_id(path.name, number, index), (
+                    f"{path.name}, cell {number}: random widget id; run tools/refresh_outputs.py")
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_quotes_are_loaded_not_retyped(path):
     """Long quotations must come from data/quotes.csv through code, never typed into prose."""

@@ -5,11 +5,12 @@
 
 Each notebook runs top to bottom in a fresh kernel (nbclient) in its own folder. Afterwards the
 saved widget state is dropped (anywidget's FigureWidget would store ~5 MB of JavaScript in
-``metadata.widgets``), execution timings are removed and cell ids are made stable, so running
+``metadata.widgets``), execution timings are removed and cell and widget ids are made stable, so running
 this twice gives the same files.
 """
 from __future__ import annotations
 
+import hashlib
 import sys
 from pathlib import Path
 
@@ -17,6 +18,17 @@ import nbformat
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def stable_model_id(notebook: str, cell: int, output: int) -> str:
+    """Return the 32-hex-digit widget model id stored for output ``output`` of cell ``cell``.
+
+    The kernel gives every widget a random id. The widget state is not stored (see
+    :func:`refresh`), so no stored id can be displayed after a reload anyway; an id derived from
+    the notebook's name and the output's place keeps the file identical between runs.
+    """
+    return hashlib.sha1(f"{notebook}:{cell}:{output}".encode()).hexdigest()[:32]
 
 
 def merge_streams(outputs: list) -> list:
@@ -48,6 +60,10 @@ def refresh(path: Path, timeout: int = 300) -> None:
         cell.get("metadata", {}).pop("execution", None)
         if cell.cell_type == "code":
             cell.outputs = merge_streams(cell.outputs)
+            for index, output in enumerate(cell.outputs):
+                view = output.get("data", {}).get(WIDGET_VIEW)
+                if view is not None:
+                    view["model_id"] = stable_model_id(path.name, number, index)
     try:
         from armscontrol.figures import add_png_fallbacks  # static images for GitHub/nbviewer
     except ImportError:
