@@ -316,13 +316,25 @@ def _join_names(names: list[str], limit: int = 10) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _capitals_within(sites: pd.DataFrame, lat: float, lon: float, range_km: float,
-                     exclude: str | None = None) -> list[str]:
+def _capital_distances(sites: pd.DataFrame, lat: float, lon: float,
+                       exclude: str | None = None) -> pd.DataFrame:
+    """Return the capitals in ``sites`` (all but the site ``exclude``) with their geodesic
+    distance in km from ``(lat, lon)``, nearest first: columns ``name`` and ``distance_km``.
+
+    Computed once per base and filtered by :func:`_capitals_within` for each range, so a map
+    with a slider of many ranges measures each distance only once.
+    """
     capitals = sites[sites["kind"] == "capital"] if "kind" in sites.columns else sites.iloc[0:0]
     if exclude is not None and "site_id" in capitals.columns:
         capitals = capitals[capitals["site_id"] != exclude]
-    near = geo.within_range(capitals, lat, lon, range_km)
-    return [str(name) for name in near["name"]]
+    table = capitals[["name"]].assign(distance_km=geo.distances_km(capitals, lat, lon))
+    return table.sort_values("distance_km", kind="stable")
+
+
+def _capitals_within(distances: pd.DataFrame, range_km: float) -> list[str]:
+    """Return the names in a :func:`_capital_distances` table within ``range_km`` km (a place
+    exactly at the range counts as within it), nearest first."""
+    return [str(name) for name in distances.loc[distances["distance_km"] <= range_km, "name"]]
 
 
 def _reach_clause(sites: pd.DataFrame, base: pd.Series, system_name: str,
@@ -331,10 +343,9 @@ def _reach_clause(sites: pd.DataFrame, base: pd.Series, system_name: str,
     the shortest claimed range that reaches it ("... Vilnius and Riga within 480 km (Russian
     Ministry of Defence); also Berlin within 2,000 km (IISS ...)")."""
     parts, named = [], set()
+    distances = _capital_distances(sites, base["lat"], base["lon"], exclude=str(base["site_id"]))
     for _, claim in claims.sort_values("range_km", kind="stable").iterrows():
-        reached = [name for name in _capitals_within(sites, base["lat"], base["lon"],
-                                                     claim["range_km"],
-                                                     exclude=str(base["site_id"]))
+        reached = [name for name in _capitals_within(distances, claim["range_km"])
                    if name not in named]
         named.update(reached)
         where = f"within {claim['range_km']:,.0f} km ({_short(str(claim['claimant']))})"
@@ -507,6 +518,8 @@ def range_map(systems: str | Sequence[str] | None = None,
     if controls:
         values = _slider_steps_km(start_km, longest)
         active = int(np.argmin([abs(v - start_km) for v in values]))
+        first_distances = _capital_distances(sites, first["lat"], first["lon"],
+                                             exclude=str(first["site_id"]))
         # A legend entry, then one ring per slider step, all sent to the browser once; the
         # slider only switches which one is visible, so a move needs no kernel and no new data.
         # (Plotly redraws a geo map on any trace change; benchmarks/bench_range_slider.py
@@ -522,8 +535,7 @@ def range_map(systems: str | Sequence[str] | None = None,
                 line=dict(color=WHAT_IF_COLOUR, width=2.5), visible=(i == active),
                 name=f"What if: {km:,} km", showlegend=False, hoverinfo="skip",
                 uid=f"what-if-{km}", meta=f"what-if:{km}"))
-            reached = _capitals_within(sites, first["lat"], first["lon"], km,
-                                       exclude=str(first["site_id"]))
+            reached = _capitals_within(first_distances, km)
             captions.append(_sentence(sentences + [
                 f"a {km:,} km missile from {first['name']} would reach {_join_names(reached)}"]))
         text_alternative = captions[active]
@@ -531,8 +543,9 @@ def range_map(systems: str | Sequence[str] | None = None,
         lons, lats = geo.range_ring(first["lat"], first["lon"], start_km, ring_points)
         what_if_traces.append(_ring_trace(lons, lats, f"What if: {start_km:,.0f} km",
                                           WHAT_IF_COLOUR, "solid", uid="what-if", width=2.5))
-        reached = _capitals_within(sites, first["lat"], first["lon"], start_km,
-                                   exclude=str(first["site_id"]))
+        reached = _capitals_within(
+            _capital_distances(sites, first["lat"], first["lon"], exclude=str(first["site_id"])),
+            start_km)
         text_alternative = _sentence(sentences + [
             f"a {start_km:,.0f} km missile from {first['name']} would reach "
             f"{_join_names(reached)}"])

@@ -25,8 +25,9 @@ from armscontrol.lessons import LESSONS  # noqa: E402
 RATIO_TARGET, SIZE_TARGET = 1.3, 1_000_000
 FLOOR_SOURCE = "import pandas, plotly, ipywidgets\nimport armscontrol"
 # A second floor that also loads plotly's notebook renderer, as any notebook showing a figure
-# must: plotly.io imports nbformat, whose jsonschema imports rfc3987-syntax, which builds a
-# grammar at import (about 3 s here). Reported beside the first so that cost is visible.
+# must: plotly.io imports nbformat, which imports jsonschema (with jsonschema 4.25+, that built
+# rfc3987-syntax's grammar at import, about 2 s here; requirements.txt pins 4.24.1). Reported
+# beside the first so that cost stays visible.
 RENDER_FLOOR_SOURCE = FLOOR_SOURCE + "\nimport plotly.io"
 
 
