@@ -11,12 +11,14 @@ import pandas as pd
 
 from armscontrol import geo
 from armscontrol.geo import KM_PER_MILE, km_to_miles
+from armscontrol.timeline import event_card
 from armscontrol.inf import (ABOVE, BASINGS, BELOW, CATEGORIES, INTERMEDIATE,
                              NOT_GROUND, SHORTER, claim_category, classify_claims,
                              inf_category, is_banned)
 
 #: What lessons 2 and 3 use as ``inf.<name>``: the treaty categories (from armscontrol.inf),
-#: the mile conversion (from armscontrol.geo) and this module's own helpers.
+#: the mile conversion (from armscontrol.geo), event cards (from armscontrol.timeline) and
+#: this module's own helpers.
 __all__ = [
     "ABOVE", "BASINGS", "BELOW", "CATEGORIES", "INTERMEDIATE", "NOT_GROUND", "SHORTER",
     "claim_category", "classify_claims", "inf_category", "is_banned", "KM_PER_MILE",
@@ -70,23 +72,3 @@ def elimination_coverage(eliminations: pd.DataFrame, missiles: pd.DataFrame) -> 
             "missiles_counted": int(counted["missiles_eliminated"].sum()),
         })
     return pd.DataFrame(rows).set_index("party")
-
-
-def event_card(event_id: str, events: pd.DataFrame | None = None):
-    """Return one event of the chronology as an HTML card for a notebook (``IPython.display.HTML``).
-
-    The card is :func:`armscontrol.timeline.event_detail_html`: title, date with its precision,
-    actors, type, summary, and its sources (a quote from the articles highlighted in its
-    paragraph, and the reference link). ``events`` defaults to ``data.load_events()``.
-    Raises ``KeyError`` when ``event_id`` is not in the chronology.
-    """
-    from IPython.display import HTML
-
-    from armscontrol import data, timeline
-
-    quotes = data.load_quotes()
-    table = timeline.prepare_events(data.load_events() if events is None else events, quotes)
-    match = table[table["event_id"] == event_id]
-    if match.empty:
-        raise KeyError(f"no event {event_id!r} in the chronology; see data/events.csv for the ids")
-    return HTML(timeline.event_detail_html(match.iloc[0], quotes, data.load_sources()))

@@ -877,6 +877,26 @@ class TimelineExplorer:
                 self._busy = False
 
 
+def event_card(event_id: str, events: pd.DataFrame | None = None):
+    """Return one event of the chronology as an HTML card for a notebook (``IPython.display.HTML``).
+
+    The card is :func:`event_detail_html`: title, date with its precision,
+    actors, type, summary, and its sources (a quote from the articles highlighted in its
+    paragraph, and the reference link). ``events`` defaults to ``data.load_events()``.
+    Raises ``KeyError`` when ``event_id`` is not in the chronology.
+    """
+    from IPython.display import HTML  # imported here: the rest of the module runs without IPython
+
+    from armscontrol import data
+
+    quotes = data.load_quotes()
+    table = prepare_events(data.load_events() if events is None else events, quotes)
+    match = table[table["event_id"] == event_id]
+    if match.empty:
+        raise KeyError(f"no event {event_id!r} in the chronology; see data/events.csv for the ids")
+    return HTML(event_detail_html(match.iloc[0], quotes, data.load_sources()))
+
+
 def timeline_explorer(events: pd.DataFrame | None = None, treaties: pd.DataFrame | None = None,
                       quotes: pd.DataFrame | None = None, sources: pd.DataFrame | None = None,
                       texts: Mapping[str, str] | None = None) -> TimelineExplorer:

@@ -442,3 +442,12 @@ def test_zooming_the_plot_moves_the_slider_and_the_list(explorer):
     assert [v for _, v in explorer.events_menu.options][1:] == ["announce", "reply", "reply2"]
     explorer.figure.plotly_relayout({"xaxis.range": ["1900-01-01", "2100-01-01"]})  # clamped
     assert explorer.date_range.index == (0, len(explorer.date_range.options) - 1)
+
+
+def test_event_card_shows_a_partial_record_with_its_source():
+    from armscontrol import timeline as tl
+    card = tl.event_card("last_data_exchange_published").data
+    assert "Russia publishes the last exchanged New START numbers" in card
+    assert "rbc.ru" in card and "launcher totals are not in our reference" in card
+    with pytest.raises(KeyError, match="no event 'nope'"):
+        tl.event_card("nope")
