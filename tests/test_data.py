@@ -3,6 +3,7 @@
 The fault tests work on temporary copies of data/ with one row broken on purpose, and check that
 the error names the file, the line, the column and the problem.
 """
+import re
 import shutil
 
 import pandas as pd
@@ -216,3 +217,16 @@ def test_inf_band_is_read_from_treaty_limits():
     assert data.inf_band_km() == (500, 1000, 5500)
     with pytest.raises(KeyError, match="no row with limit_id 'inf_nope'"):
         data.limit_value("inf_nope")
+
+
+def test_ranges_we_converted_from_miles_say_so_and_are_right():
+    """A claim given in miles is stored in km; the claimant text shows the sum, '(N mi = M km)'."""
+    from armscontrol.geo import KM_PER_MILE
+    claims = data.load_missile_ranges()
+    converted = claims[claims["claimant"].str.contains("converted by us")]
+    assert len(converted) >= 1
+    for row in converted.itertuples():
+        sum_shown = re.search(r"\(([\d,]+) mi = ([\d,]+) km\)", row.claimant)
+        assert sum_shown, f"{row.claim_id}: say the conversion as '(N mi = M km)'"
+        miles, km = (int(n.replace(",", "")) for n in sum_shown.groups())
+        assert km == round(miles * KM_PER_MILE) == row.range_km, row.claim_id
