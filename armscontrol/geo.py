@@ -65,21 +65,34 @@ def check_point(lat: float, lon: float, what: str = "point") -> tuple[float, flo
     return lat_f, lon_f
 
 
-def check_range(range_km: float) -> float:
-    """Check a range in km and return it as a float.
+class NotANumberError(TypeError, ValueError):
+    """A range or coordinate that is not a number at all.
 
-    Raises ``ValueError`` unless ``0 < range_km <= HALF_CIRCUMFERENCE_KM`` (about 20,004 km:
-    no point on Earth is further away than that).
+    Both a ``TypeError`` (the wrong kind of value) and a ``ValueError`` (so code that catches
+    ``ValueError`` for any bad range, as the map functions document, still catches it), as
+    numpy's ``AxisError`` is both an ``IndexError`` and a ``ValueError``.
     """
+
+
+def check_range(range_km: float, what: str = "range") -> float:
+    """Check a range in km and return it as a float; ``what`` names it in the error message.
+
+    Raises :class:`NotANumberError` (a ``TypeError`` and a ``ValueError``) if it is not a
+    number (a bool is not), and ``ValueError`` unless
+    ``0 < range_km <= HALF_CIRCUMFERENCE_KM`` (about 20,004 km: no point on Earth is further
+    away than that).
+    """
+    if isinstance(range_km, bool):
+        raise NotANumberError(f"{what} must be a number of km, got a bool ({range_km!r})")
     try:
         value = float(range_km)
     except (TypeError, ValueError):
-        raise ValueError(f"range must be a number of km, got {range_km!r}") from None
+        raise NotANumberError(f"{what} must be a number of km, got {range_km!r}") from None
     if not math.isfinite(value) or value <= 0:
-        raise ValueError(f"range must be a positive number of km, got {range_km!r}")
+        raise ValueError(f"{what} must be a positive number of km, got {range_km!r}")
     if value > HALF_CIRCUMFERENCE_KM:
         raise ValueError(
-            f"range {value:,.0f} km is longer than half the Earth's circumference "
+            f"{what} {value:,.0f} km is longer than half the Earth's circumference "
             f"({HALF_CIRCUMFERENCE_KM:,.0f} km): no place on Earth is that far away"
         )
     return value

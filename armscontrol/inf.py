@@ -29,11 +29,10 @@ The three numbers are facts, so they are not typed here: :func:`band_km` reads t
 from __future__ import annotations
 
 import functools
-import math
 
 import pandas as pd
 
-from armscontrol import data
+from armscontrol import data, geo
 
 #: The categories :func:`inf_category` returns.
 SHORTER = "shorter-range (banned)"
@@ -48,6 +47,10 @@ CATEGORIES: tuple[str, ...] = (SHORTER, INTERMEDIATE, BELOW, ABOVE, NOT_GROUND)
 AT_LEAST_SHORTER = "at least shorter-range (banned unless above 5,500 km)"
 AT_LEAST_INTERMEDIATE = "at least intermediate-range (banned unless above 5,500 km)"
 UNKNOWN_BELOW = "unknown: the lower bound is below 500 km"
+
+#: The readings of :func:`claim_category` that put a missile in the banned band, or at least at
+#: its lower edge (see :func:`claim_in_band`).
+IN_BAND: tuple[str, ...] = (SHORTER, INTERMEDIATE, AT_LEAST_SHORTER, AT_LEAST_INTERMEDIATE)
 
 #: The ``basing`` values of missiles.csv.
 BASINGS: tuple[str, ...] = ("ground", "sea", "air")
@@ -71,18 +74,6 @@ def band_km(limits: pd.DataFrame | None = None) -> tuple[int, int, int]:
     return _band_from_data() if limits is None else data.inf_band_km(limits)
 
 
-def _check_km(range_km: float, what: str = "range_km") -> float:
-    if isinstance(range_km, bool):
-        raise TypeError(f"{what} must be a number of km, got a bool ({range_km!r})")
-    try:
-        value = float(range_km)
-    except (TypeError, ValueError):
-        raise TypeError(f"{what} must be a number of km, got {range_km!r}") from None
-    if not math.isfinite(value) or value <= 0:
-        raise ValueError(f"{what} must be a positive number of km, got {range_km!r}")
-    return value
-
-
 def _check_basing(basing: str) -> str:
     if basing not in BASINGS:
         raise ValueError(f"basing must be one of {', '.join(BASINGS)} (as in missiles.csv), "
@@ -103,12 +94,13 @@ def inf_category(range_km: float, basing: str = "ground",
     docstring). ``limits``: see :func:`band_km`.
 
     Raises ``TypeError`` if ``range_km`` is not a number and ``ValueError`` if it is not
-    positive or ``basing`` is not ``"ground"``, ``"sea"`` or ``"air"``.
+    positive, is longer than half the Earth's circumference (:func:`armscontrol.geo.check_range`)
+    or ``basing`` is not ``"ground"``, ``"sea"`` or ``"air"``.
 
     >>> inf_category(500), inf_category(5500), inf_category(5501)
     ('shorter-range (banned)', 'intermediate-range (banned)', 'above 5,500 km (not covered)')
     """
-    km = _check_km(range_km)
+    km = geo.check_range(range_km, "range_km")
     if _check_basing(basing) != "ground":
         return NOT_GROUND
     low, boundary, high = band_km(limits)
@@ -148,7 +140,7 @@ def claim_category(range_km: float, claim_type: str, basing: str = "ground",
 
     Raises ``ValueError`` for any other ``claim_type``, and like :func:`inf_category`.
     """
-    km = _check_km(range_km)
+    km = geo.check_range(range_km, "range_km")
     basing = _check_basing(basing)
     if claim_type == "maximum":
         return inf_category(km, basing, limits)
@@ -177,8 +169,7 @@ def claim_in_band(range_km: float, claim_type: str, basing: str = "ground",
     needs (a range of 500 km or more); it cannot rule out a range above 5,500 km, which
     :func:`claim_category` spells out. Raises like :func:`claim_category`.
     """
-    category = claim_category(range_km, claim_type, basing, limits)
-    return category in (SHORTER, INTERMEDIATE, AT_LEAST_SHORTER, AT_LEAST_INTERMEDIATE)
+    return claim_category(range_km, claim_type, basing, limits) in IN_BAND
 
 
 def classify_claims(missile_ranges: pd.DataFrame | None = None,
@@ -216,6 +207,5 @@ def classify_claims(missile_ranges: pd.DataFrame | None = None,
         table.insert(position, column, [info.loc[s, column] for s in table["system_id"]])
     table["inf_category"] = [claim_category(r.range_km, str(r.claim_type), r.basing, limits)
                              for r in table.itertuples()]
-    table["in_band"] = [claim_in_band(r.range_km, str(r.claim_type), r.basing, limits)
-                        for r in table.itertuples()]
+    table["in_band"] = table["inf_category"].isin(IN_BAND)
     return table
