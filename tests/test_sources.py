@@ -374,3 +374,14 @@ def test_loader_rejects_a_retrieved_from_that_is_not_an_address(data_copy):
     _rewrite(data_copy / "sources.csv", "retrieved_from", 3, "the FAS website")
     with pytest.raises(data.DataError, match="'the FAS website' is not a web address"):
         data.load_sources(data_copy)
+
+
+def test_readme_documents_every_sources_and_quotes_column_and_every_layout():
+    readme = (DATA_DIR / "README.md").read_text(encoding="utf-8")
+    for name in ("sources", "quotes"):
+        section = readme.split(f"## `{name}.csv`")[1].split("\n## ")[0]
+        for column in data.TABLES[name].columns:
+            assert f"`{column}`" in section, f"{name}.csv column {column} is not documented"
+    numbering = readme.split("## Numbered paragraphs")[1].split("\n## ")[0]
+    for sid in sources.SOURCE_FILES:
+        assert f"`{sid}`" in numbering, f"the paragraph rule for {sid} is not documented"
