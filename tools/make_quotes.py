@@ -301,7 +301,8 @@ def find_plain(text: str, passage: str, occurrence: int) -> int:
     if len(starts) < occurrence:
         raise SystemExit(f"passage not found (occurrence {occurrence}): {passage[:60]!r}")
     if occurrence == 1 and len(starts) > 1:
-        raise SystemExit(f"passage occurs {len(starts)} times; give an occurrence: {passage[:60]!r}")
+        raise SystemExit(f"passage occurs {len(starts)} times, give an occurrence: "
+                         f"{passage[:60]!r}")
     return starts[occurrence - 1]
 
 
