@@ -31,12 +31,12 @@ MAX_RANGE_KM = 20_004
 PRECISIONS = ("day", "month", "year")
 TREATY_CODES = ("INF", "New START", "other")
 ACTORS = ("US", "USSR", "Russia", "NATO", "China", "other")
-#: What kind of source a row rests on (data/README.md, "Source kinds").
+#: What kind of source a row rests on (the vocabulary of every table; data/README.md).
 SOURCE_KINDS = ("official", "treaty text", "wire service", "news report",
                 "research or think tank", "reference work", "other")
 #: What a primary source is, as a document (sources.csv, ``kind``).
 DOCUMENT_KINDS = ("news report", "state-media compilation", "treaty text", "remarks",
-                  "radio address", "statement", "fact sheet")
+                  "radio address", "government article", "statement", "fact sheet")
 EVENT_TYPES = (
     "deployment", "decision", "negotiation", "signature", "ratification", "entry into force",
     "implementation", "inspection", "data exchange", "accusation", "denial", "statement",

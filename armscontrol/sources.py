@@ -13,9 +13,10 @@ The two **articles** the lessons are built on:
   captions sit inside the text, and one paragraph starts with a stray backslash; :func:`clean_text`
   removes both.
 
-The **period documents** (:data:`DOCUMENTS`): the INF Treaty's opening articles, two Reagan
-addresses of 1987, the Russian statement on the INF Treaty of 26 October 2020 in two official
-English versions, and a Russian and a US New START data fact sheet. Each file is an excerpt of a
+The **period documents** (:data:`DOCUMENTS`): two Reagan addresses of 1987 and the INF Treaty's
+opening articles, the State Department's account of the US suspension of the treaty in February
+2019, the Russian statement on the INF Treaty of 26 October 2020 in two official English
+versions, and a US and a Russian New START data fact sheet. Each file is an excerpt of a
 web page exactly as the maintainers' look-up tool returned it (see ``extent`` in
 ``data/sources.csv``); :data:`LAYOUTS` records, for each, which lines are titles, headings,
 datelines or page furniture, so that the same functions work on every source.
@@ -45,9 +46,10 @@ from armscontrol import SOURCES_DIR
 SOURCE_FILES: dict[str, str] = {
     "cnn_2018": "000_ba21c5809a8d4e30.txt",
     "statemedia_2020": "004_65a832ffe820ca47.txt",
-    "inf_treaty_text": "inf_treaty_text.txt",
     "reagan_nna_1987": "reagan_nna_1987.txt",
+    "inf_treaty_text": "inf_treaty_text.txt",
     "reagan_radio_1987": "reagan_radio_1987.txt",
+    "shareamerica_inf_2019": "shareamerica_inf_2019.txt",
     "putin_inf_2020": "putin_inf_2020.txt",
     "putin_inf_2020_uk": "putin_inf_2020_uk.txt",
     "state_new_start_2020": "state_new_start_2020.txt",
@@ -87,6 +89,8 @@ class Layout:
       the lines before it are page furniture.
     * ``furniture``: ``(kind, line start)`` pairs of furniture inside or before the body (photo
       captions, a website's posting stamp, a site's section label).
+    * ``inline_furniture``: ``(kind, text)`` pairs of furniture printed at the start of a line of
+      the text, run into it without a break (an image caption glued to a paragraph).
     * ``title``: the document's own headline line at the top of the body ("" = none).
     * ``headings``: section headings inside the body; ``None`` means "find sub-headlines by rule"
       (the two articles, see :func:`subheadings`).
@@ -101,6 +105,7 @@ class Layout:
 
     body_marker: str = ""
     furniture: tuple[tuple[str, str], ...] = ()
+    inline_furniture: tuple[tuple[str, str], ...] = ()
     title: str = ""
     headings: tuple[str, ...] | None = None
     unnumbered: tuple[tuple[str, str], ...] = ()
@@ -129,6 +134,13 @@ LAYOUTS: dict[str, Layout] = {
         furniture=(("image", "Ronald Reagan picture"),),
         title="Radio Address to the Nation Following the Soviet-United States Summit Meeting",
         headings=(), unnumbered=(("dateline", "December 12, 1987"),)),
+    "shareamerica_inf_2019": Layout(
+        body_marker="Secretary of State Mike Pompeo says the United States",
+        furniture=(("image", "Mike Pompeo speaking at lectern"),
+                   ("caption", "Secretary of State Mike Pompeo says Russia's violation")),
+        inline_furniture=(("caption", "Brief history of INF Treaty and Russian violations "
+                                      "(State Dept.; Photo: © Shutterstock)"),),
+        headings=()),
     "putin_inf_2020": Layout(
         furniture=(("posting stamp", "Submitted on Mon, 10/26/2020 - 12:57"),),
         title="Statement by Russian President Vladimir Putin on additional steps to de-escalate "
@@ -280,6 +292,10 @@ def page_furniture(source_id: str) -> list[tuple[str, Passage]]:
             kind = "page furniture"
         if kind is not None:
             items.append((kind, Passage(source_id, line.start, line.end, line.text)))
+        for inline_kind, inline in LAYOUTS[source_id].inline_furniture:
+            if line.text.startswith(inline):
+                items.append((inline_kind, Passage(source_id, line.start,
+                                                   line.start + len(inline), inline)))
     return items
 
 
@@ -353,9 +369,12 @@ def clean_text(source_id: str) -> str:
     for line in _lines(text, body.start, body.end):
         if _is_caption(source_id, text, line):
             continue
+        words = line.text
+        for _, inline in LAYOUTS[source_id].inline_furniture:
+            words = words.removeprefix(inline)
         # The state-media file has one paragraph opening with "\On 22 October": a stray backslash
         # left by whatever produced the text, not part of the report.
-        kept.append(line.text.lstrip("\\").rstrip())
+        kept.append(words.lstrip("\\").rstrip())
     cleaned = "\n".join(kept)
     if LAYOUTS[source_id].joined_breaks:
         cleaned = re.sub(r"(\w-)\n\n(?=\w)", r"\1", cleaned)
@@ -375,6 +394,9 @@ def _raw_blocks(source_id: str) -> list[Passage]:
         if not chunk.strip():
             continue
         start = body.start + match.start()
+        for _, inline in layout.inline_furniture:
+            if chunk.startswith(inline):
+                chunk, start = chunk[len(inline):], start + len(inline)
         out.append(Passage(source_id, start, start + len(chunk), chunk))
     return out
 

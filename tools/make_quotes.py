@@ -25,6 +25,7 @@ PREFIX = {
     "cnn_2018": "cnn", "statemedia_2020": "sm", "inf_treaty_text": "inf",
     "reagan_nna_1987": "rnna", "reagan_radio_1987": "rradio", "putin_inf_2020": "putin",
     "putin_inf_2020_uk": "putinuk", "state_new_start_2020": "state", "mid_new_start_2022": "mid",
+    "shareamerica_inf_2019": "share",
 }
 
 TRUMP = ("Donald Trump", "President of the United States")
@@ -37,6 +38,7 @@ RYABKOV = ("Sergey Ryabkov", "Russian Deputy Foreign Minister")
 OBRIEN = ("Robert O'Brien", "US National Security Adviser")
 USGOV = ("US government", "United States (announcement of withdrawal)")
 RUSGOV = ("Russian government", "Government of Russia (as reported by CNN)")
+POMPEO = ("Mike Pompeo", "US Secretary of State")
 
 # (source, (speaker, role), attribution, quote, occurrence, evidence_of)
 QUOTES = [
@@ -169,6 +171,26 @@ QUOTES = [
      "Russia's objection to US intermediate-range missiles in the Asia-Pacific"),
     ("statemedia_2020", ANTONOV, "fragment", "adequate steps", 2,
      "Russia's promised response to US missiles in the Asia-Pacific (second report)"),
+    ("shareamerica_inf_2019", POMPEO, "fragment",
+     "puts millions of Europeans and Americans at greater risk.", 1,
+     "The US charge that the Russian missile threatens Europe and the United States"),
+    ("shareamerica_inf_2019", POMPEO, "direct",
+     "The security of the American people must be our greatest consideration … and countries must "
+     "be held accountable when they break the rules,", 1,
+     "The US case for suspending the treaty: Russia broke its rules"),
+    ("shareamerica_inf_2019", POMPEO, "direct",
+     "When an agreement is so brazenly disregarded and our security is so openly threatened, we "
+     "must respond,", 1,
+     "The US case for suspending the treaty: a response to a violation"),
+    ("shareamerica_inf_2019", POMPEO, "fragment",
+     "with us in our mission to uphold the rule of law and protect our people.", 1,
+     "The US thanks NATO allies for backing the suspension"),
+    ("shareamerica_inf_2019", ("NATO", "North Atlantic Treaty Organization (statement, as reported)"),
+     "fragment", "Russia will bear sole responsibility for the end of the treaty.", 1,
+     "NATO's statement blaming Russia in advance for the end of the treaty"),
+    ("shareamerica_inf_2019", POMPEO, "direct",
+     "We provided Russia an ample window of time to mend its ways,", 1,
+     "The US claim that Russia had time to return to compliance"),
 ]
 
 
@@ -177,6 +199,7 @@ REAGAN = ("Ronald Reagan", "President of the United States")
 KREMLIN = ("Vladimir Putin", "President of Russia (written statement)")
 MFA = ("Russian Foreign Ministry", "Ministry of Foreign Affairs of the Russian Federation")
 STATE = ("US State Department", "Bureau of Arms Control, Verification and Compliance")
+SHARE = ("US State Department", "ShareAmerica, a State Department website (its own narration)")
 
 # (source, (speaker, role), passage, occurrence, evidence_of); attribution is always "document".
 DOCUMENT_QUOTES = [
@@ -228,6 +251,20 @@ DOCUMENT_QUOTES = [
     ("reagan_radio_1987", REAGAN,
      "they'll be destroying some 1,600 deployed warheads, while we destroy about 400.", 1,
      "Reagan's figures for the warheads each side would give up under the INF Treaty"),
+    ("shareamerica_inf_2019", SHARE, "The suspension takes effect February 2.", 1,
+     "The date the US suspension of its INF obligations took effect"),
+    ("shareamerica_inf_2019", SHARE,
+     "The United States has raised more than 30 times over almost six years with Russian officials "
+     "of all levels the issue of Russia’s violating the 1987 treaty.", 1,
+     "The US account of its diplomacy before the suspension"),
+    ("shareamerica_inf_2019", SHARE,
+     "Beginning in 2013, Moscow repeatedly denied even the existence of the treaty-violating "
+     "SSC-8/9M729", 1,
+     "The US account of Russia's denials about the 9M729"),
+    ("shareamerica_inf_2019", SHARE,
+     "Russia only acknowledged the missile’s existence after the United States publicly identified "
+     "it in 2017.", 1,
+     "The US account of when the 9M729 became public"),
     ("putin_inf_2020", KREMLIN,
      "The Treaty was essential to maintaining predictability and restraint in the missile sphere "
      "in Europe.", 1,
