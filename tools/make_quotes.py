@@ -6,8 +6,8 @@ quote's character offsets in the raw file and the number of the paragraph holdin
 (``armscontrol.sources.paragraph_number``), so neither is ever typed by hand. It fails if a quote
 is missing or ambiguous (then give ``occurrence``).
 
-``QUOTES`` are the quotations in the two articles: each must open with a quotation mark in the
-text. ``DOCUMENT_QUOTES`` are passages of the period documents in their issuers' own words
+``QUOTES`` are the quotations in the sources that report speech (the two articles and the State
+Department's ShareAmerica article): each must open with a quotation mark in the text. ``DOCUMENT_QUOTES`` are passages of the period documents in their issuers' own words
 (attribution ``document``): each is found as plain text and must occur exactly once, unless an
 occurrence is given.
 """
