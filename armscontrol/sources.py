@@ -407,7 +407,7 @@ def _merge(source_id: str, first: Passage, second: Passage) -> Passage:
 
 
 @lru_cache(maxsize=None)
-def _blocks_cached(source_id: str, sources_dir: Path) -> tuple[Block, ...]:
+def _blocks_cached(source_id: str) -> tuple[Block, ...]:
     layout = LAYOUTS[source_id]
     text = raw_text(source_id)
     heading_starts = {h.start for h in subheadings(source_id)}
@@ -448,7 +448,7 @@ def blocks(source_id: str) -> list[Block]:
     use :func:`paragraph_table` for the numbered paragraphs alone.
     """
     _check_source_id(source_id)
-    return list(_blocks_cached(source_id, Path(SOURCES_DIR)))
+    return list(_blocks_cached(source_id))
 
 
 def paragraphs(source_id: str) -> list[Passage]:
