@@ -312,3 +312,29 @@ def test_rows_by_source_kind_names_table_row_and_title():
     assert "2023-03-01/US" in set(official.loc[official["table"] == "new_start_counts", "row"])
     with pytest.raises(ValueError, match="'blog' is not a source kind"):
         data.rows_by_source_kind("blog")
+
+
+def test_milestones_the_lessons_cite_are_present_with_their_dates():
+    """Event ids the lessons and instructor guides link to (issue 12 item 3), with their dates."""
+    expected = {
+        "schmidt_iiss_speech": "1977-10-28", "nato_dual_track": "1979-12-12",
+        "able_archer_83": "1983-11", "bundestag_approves_deployment": "1983-11-22",
+        "reykjavik_summit": "1986-10-11", "gorbachev_unlinks_sdi": "1987-02-28",
+        "double_zero_1987": "1987-04-14", "global_double_zero_1987": "1987-07-22",
+        "agreement_in_principle_1987": "1987-09-18", "putin_munich_speech": "2007-02-10",
+        "russia_threatens_inf_exit": "2007-02-15", "un_globalise_inf": "2007-10-25",
+        "crimea_annexation": "2014-03-18", "russia_counter_charges_2014": "2014-07-30",
+        "russia_repeats_mk41_charge": "2015-06-11", "us_election_2020": "2020-11-07",
+        "russia_invades_ukraine": "2022-02-24", "bcc_postponed": "2022-11-28",
+        "putin_signs_suspension_law": "2023-02-28", "us_countermeasures_2023": "2023-06-01",
+        "oreshnik_dnipro": "2024-11-21", "oreshnik_belarus": "2025-12-18",
+        "abu_dhabi_dialogue": "2026-02-05",
+    }
+    events = data.load_events().set_index("event_id")
+    missing = sorted(set(expected) - set(events.index))
+    assert not missing, f"events.csv lacks {missing}"
+    precision_format = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
+    for event_id, date in expected.items():
+        row = events.loc[event_id]
+        assert row["date"].strftime(precision_format[row["date_precision"]]) == date, event_id
+        assert row["source_kind"] != "other", event_id
