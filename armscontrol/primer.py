@@ -177,9 +177,4 @@ def check(name: str, value: Any) -> None:
     print(feedback(name, value))
 
 
-def answer_variables() -> list[str]:
-    """Return the variable each challenge asks for, in the order of the primer."""
-    return [challenge.variable for challenge in CHALLENGES.values()]
-
-
-__all__ = ["CHALLENGES", "Challenge", "KM_PER_MILE", "answer_variables", "check", "feedback"]
+__all__ = ["CHALLENGES", "Challenge", "KM_PER_MILE", "check", "feedback"]
