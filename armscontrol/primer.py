@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from armscontrol import data, sources
-from armscontrol.analysis_inf import KM_PER_MILE
+from armscontrol.geo import KM_PER_MILE
 from armscontrol.exercises import check as require, check_answered, check_type
 
 RIGHT = "Right: "

@@ -13,7 +13,7 @@ import nbformat
 import pytest
 
 from armscontrol import data, primer, sources
-from armscontrol.analysis_inf import KM_PER_MILE
+from armscontrol.geo import KM_PER_MILE
 
 ROOT = Path(__file__).resolve().parent.parent
 PRIMER = ROOT / "notebooks" / "00b_python_primer.ipynb"
