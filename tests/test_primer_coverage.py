@@ -85,11 +85,22 @@ class Operations(ast.NodeVisitor):
         self.aliases = aliases
         self.found: set[str] = set()
         self.defined: set[str] = set()
+        self.rows: set[str] = set()  # names bound to the rows of .itertuples()
 
     def add(self, what: str) -> None:
         self.found.add(what)
 
+    def bind_rows(self, target: ast.AST, iterator: ast.AST) -> None:
+        """Remember loop names that stand for rows of ``.itertuples()`` (their columns are read
+        as attributes, ``row.range_km``: one piece of syntax, whatever the column)."""
+        if (isinstance(iterator, ast.Call) and isinstance(iterator.func, ast.Attribute)
+                and iterator.func.attr == "itertuples" and isinstance(target, ast.Name)):
+            self.rows.add(target.id)
+
     def visit_Attribute(self, node: ast.Attribute) -> None:
+        if isinstance(node.value, ast.Name) and node.value.id in self.rows:
+            self.add("syntax: row.column (rows of .itertuples())")
+            return
         chain = dotted(node)
         root = chain.split(".")[0] if chain else None
         if root in self.aliases and root not in self.defined:
@@ -125,6 +136,7 @@ class Operations(ast.NodeVisitor):
 
     def visit_For(self, node: ast.For) -> None:
         self.add("syntax: for")
+        self.bind_rows(node.target, node.iter)
         if isinstance(node.target, ast.Tuple):
             self.add("syntax: tuple unpacking")
         self.generic_visit(node)
@@ -146,6 +158,7 @@ class Operations(ast.NodeVisitor):
     def _comprehension(self, node: ast.AST, kind: str) -> None:
         self.add(f"syntax: {kind}")
         for generator in node.generators:
+            self.bind_rows(generator.target, generator.iter)
             if isinstance(generator.target, ast.Tuple):
                 self.add("syntax: tuple unpacking")
             if generator.ifs:
@@ -313,6 +326,8 @@ t = pd.Timestamp("2019-02-02") + pd.DateOffset(months=6)
 n = len([k for k, v in pairs if v])
 s = f"{x:,}" if x else an.MILE_KM
 f = lambda v: v.str.contains("x", regex=False)
+for row in claims.itertuples():
+    print(row.range_km, row.anything)
 '''
     ops = operations(source, aliases)
     for expected in ["syntax: def", "syntax: return", "syntax: chained comparison", "syntax: and",
@@ -323,6 +338,8 @@ f = lambda v: v.str.contains("x", regex=False)
                      ".contains", "syntax: keyword argument", "syntax: =="]:
         assert expected in ops, expected
     assert "banned" not in ops and ".Timestamp" not in ops and "pd" not in str(ops)
+    assert "syntax: row.column (rows of .itertuples())" in ops and ".itertuples" in ops
+    assert ".range_km" not in ops and ".anything" not in ops
 
 
 def test_primer_exists() -> None:
