@@ -30,6 +30,9 @@ class Lesson:
 LESSONS: list[Lesson] = [
     Lesson(0, "00_start_here", "Start here", 15,
            "How does this module work, and what are our two sources?"),
+    Lesson(0, "00b_python_primer", "Python primer", 70,
+           "How do you read, change and write the few lines of Python that the lessons and "
+           "exercises use?"),
     Lesson(1, "01_reading_the_sources", "Reading the sources", 45,
            "What are these two articles, when were they written, and how do they frame events?"),
     Lesson(2, "02_inf_treaty_1987", "The INF Treaty, 1987", 45,
