@@ -311,7 +311,7 @@ def test_default_limits_and_command_line(tmp_path):
         assert src in allowed or ".venv" in src, src  # the venv's site-packages, bound at /venv
     assert not any("solutions" in src for _, src, _ in binds)
     writable = {src for kind, src, _ in binds if kind == "--bind"}
-    assert writable == {str(folders[name]) for name in ("work", "home", "tmp", "conn")}
+    assert writable == {str(folders[name]) for name in ("work", "home", "tmp", "shm", "conn")}
     pairs = {argv[i + 1]: argv[i + 2] for i, a in enumerate(argv) if a == "--setenv"}
     assert set(pairs) == set(sandbox.Sandbox.environment()) and pairs["PYTHONPATH"] == "/course"
 

@@ -178,7 +178,7 @@ def run_graded_cells(cells: list[Cell], timeout: float, max_output_bytes: int,
         kwargs: dict[str, Any] = {}
         if sandbox is not None:
             folders = sandbox.prepare(tmp)
-            watched = {"exercises": folders["work"], "/tmp": folders["tmp"]}
+            watched = {"exercises": folders["work"], "/tmp": folders["tmp"], "/dev/shm": folders["shm"]}
             cpu = sandbox.limits.cpu_for(timeout, len(cells))
             result["cpu_seconds"] = cpu
             kwargs["km"] = _sandboxed_manager(sandbox, folders, cpu)
@@ -207,7 +207,7 @@ def run_graded_cells(cells: list[Cell], timeout: float, max_output_bytes: int,
             kernel_name="python3", shutdown_kernel="immediate", iopub_timeout=2,
             resources={"metadata": {"path": str(workdir)}}, **kwargs)
         killed = threading.Event()
-        pgid = None
+        pgid = process = None
 
         def kill() -> None:
             killed.set()
@@ -218,6 +218,7 @@ def run_graded_cells(cells: list[Cell], timeout: float, max_output_bytes: int,
         try:
             with client.setup_kernel(env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
                 pgid = getattr(client.km.provisioner, "pgid", None)
+                process = getattr(client.km.provisioner, "process", None)
                 watchdog.start()
                 for index, cell in enumerate(nb.cells):
                     try:
@@ -225,7 +226,6 @@ def run_graded_cells(cells: list[Cell], timeout: float, max_output_bytes: int,
                     except DeadKernelError:
                         result["stopped"] = "killed" if killed.is_set() else "died"
                         result["stopped_at"] = index
-                        process = getattr(client.km.provisioner, "process", None)
                         if process is not None:
                             try:
                                 result["exit"] = process.wait(timeout=5)
@@ -252,6 +252,11 @@ def run_graded_cells(cells: list[Cell], timeout: float, max_output_bytes: int,
         finally:
             watchdog.cancel()
             _kill_group(pgid)
+            if process is not None:  # reap it (the worker process lives on: no zombies)
+                try:
+                    process.wait(timeout=5)
+                except (subprocess.TimeoutExpired, OSError):
+                    pass
         result["seen"] = client.token_lines()
         result["capped_at"] = client.capped_at
         result["files"] = _describe_changes(before, _snapshot(watched))

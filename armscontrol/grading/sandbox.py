@@ -10,8 +10,9 @@ On Linux the kernel is started as ``bwrap ... /venv/bin/python -c LAUNCH ... -f 
   ``/course/data`` -- and nothing else of the module folder: no ``solutions/``, no teacher docs,
   no submissions, no home folder;
 * writable only its throwaway working folder ``/course/exercises`` (the kernel's working
-  folder), ``/tmp`` and ``HOME=/home/student``, all three folders on the grader's disk that are
-  deleted after grading; the root is read-only;
+  folder), ``/tmp``, ``/dev/shm``, ``HOME=/home/student`` and the folder of its sockets, all
+  folders on the grader's disk that are deleted after grading; the root and ``/dev`` are
+  read-only (bubblewrap makes them in memory: writable, they could fill it);
 * no network (a new network namespace with nothing in it, not even the host's loopback);
 * its own process namespace: the kernel and everything it starts die when the sandbox's first
   process dies, which happens when the grader kills the kernel or itself dies
@@ -159,10 +160,10 @@ class Sandbox:
     def prepare(self, folder: Path) -> dict[str, Path]:
         """Make the throwaway folders the sandbox binds, under ``folder``; returns them by name.
 
-        ``work``, ``home`` and ``tmp`` are writable inside; ``conn`` holds the connection file
+        ``work``, ``home``, ``tmp`` and ``shm`` are writable inside; ``conn`` holds the connection file
         and sockets; ``etc`` holds a minimal passwd and group; ``venv`` a pyvenv.cfg.
         """
-        names = {name: folder / name for name in ("work", "home", "tmp", "conn", "etc", "venv")}
+        names = {name: folder / name for name in ("work", "home", "tmp", "shm", "conn", "etc", "venv")}
         for path in names.values():
             path.mkdir(parents=True, exist_ok=True)
         (names["etc"] / "passwd").write_text(f"student:x:{UID}:{UID}:student:{HOME}:/bin/sh\n")
@@ -213,7 +214,8 @@ class Sandbox:
                  "--bind", str(folders["tmp"]), "/tmp",
                  "--bind", str(folders["conn"]), str(folders["conn"]),
                  "--proc", "/proc", "--dev", "/dev",
-                 "--remount-ro", "/",
+                 "--bind", str(folders["shm"]), "/dev/shm",  # on disk, not in memory
+                 "--remount-ro", "/dev", "--remount-ro", "/",
                  "--chdir", WORKDIR, "--", python]
         return args + python_args
 
