@@ -82,6 +82,16 @@ def _parser() -> argparse.ArgumentParser:
                        help="run student code WITHOUT a sandbox, as you, with your files, "
                             "environment and network (only for notebooks you trust; the "
                             "gradebook's mode column says no-sandbox)")
+    grade.add_argument("--roster", metavar="CSV", type=Path,
+                       help="the class list (columns name, email, id and/or submission): matches "
+                            "submissions to students and writes OUT/roster_check.csv listing "
+                            "unmatched submissions and students with nothing handed in")
+    grade.add_argument("--lms", choices=["canvas", "moodle"],
+                       help="also write a grade import file for Canvas (OUT/canvas_import.csv, "
+                            "needs --lms-export) or Moodle (OUT/moodle_import.csv); needs --roster")
+    grade.add_argument("--lms-export", metavar="CSV", type=Path,
+                       help="the gradebook CSV exported from Canvas (Grades > Export); the "
+                            "grader fills in a copy, keeping all its columns and rows")
     grade.add_argument("--quiet", action="store_true", help="print no progress or summary")
 
     commands.add_parser("check", help="validate every data table",
@@ -113,7 +123,8 @@ def main(argv: list[str] | None = None) -> int:
             results = grading.grade(args.submissions, args.out, solutions_dir=args.solutions,
                                     timeout=args.timeout, workers=args.workers,
                                     progress=not args.quiet, sandbox=not args.no_sandbox,
-                                    limits=limits)
+                                    limits=limits, roster=args.roster, lms=args.lms,
+                                    lms_export=args.lms_export)
             if args.quiet:
                 print(f"Graded {len(results)} notebook(s); see {args.out / 'gradebook.csv'}.")
         elif args.command == "check":

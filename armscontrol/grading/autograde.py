@@ -16,7 +16,7 @@ from pathlib import Path
 
 from armscontrol import ROOT
 from armscontrol import exercises as ex
-from armscontrol.grading import collect, report as reports
+from armscontrol.grading import collect, lms as lms_files, report as reports
 from armscontrol.grading.assemble import build_graded_cells, helpers_source, match_exercise
 from armscontrol.grading.execute import run_graded_cells
 from armscontrol.grading.collect import Refused, Submission
@@ -135,7 +135,8 @@ def _run_pool(subs: list[Submission], exercises: dict[str, Exercise], settings: 
 def grade(submissions_dir: Path | str, out_dir: Path | str, solutions_dir: Path | str = ex.SOLUTIONS_DIR,
           timeout: float = 30, workers: int = 2, progress: bool = True,
           max_output_bytes: int = MAX_OUTPUT_BYTES, root: Path | str = ROOT,
-          sandbox: bool = True, limits: Limits = Limits()) -> list[dict]:
+          sandbox: bool = True, limits: Limits = Limits(), roster: Path | str | None = None,
+          lms: str | None = None, lms_export: Path | str | None = None) -> list[dict]:
     """Grade every notebook under ``submissions_dir`` and write the results to ``out_dir``.
 
     ``timeout``: seconds per cell. ``workers``: notebooks graded at once (one process and one
@@ -143,11 +144,14 @@ def grade(submissions_dir: Path | str, out_dir: Path | str, solutions_dir: Path 
     gets (bound read-only in the sandbox, copied without it). ``sandbox``: run each kernel under
     bubblewrap with ``limits`` (raises :class:`SandboxUnavailable`, saying how to get one, when
     this machine cannot); False runs student code as the calling user. Writes
-    ``gradebook.csv``, ``written_answers.csv`` and ``feedback/``; prints progress and a summary
-    to stderr when ``progress``. Returns the per-notebook results (dicts, see
+    ``gradebook.csv``, ``written_answers.csv`` and ``feedback/``; with ``roster`` (the class
+    list) also ``roster_check.csv``, and with ``lms`` (``canvas``, filling the Canvas export
+    ``lms_export``, or ``moodle``) the import file (see :mod:`armscontrol.grading.lms`). Prints
+    progress and a summary to stderr when ``progress``. Returns the per-notebook results (dicts, see
     :func:`grade_submission`) in gradebook order.
     """
     out_dir, root = Path(out_dir), Path(root)
+    lms_files.check_options(roster, lms, lms_export)
     exercises = load_exercises(solutions_dir)
     if not exercises:
         raise FileNotFoundError(f"{solutions_dir}: no solutions notebooks to grade against.")
@@ -170,7 +174,10 @@ def grade(submissions_dir: Path | str, out_dir: Path | str, solutions_dir: Path 
               "your files, environment and network.", file=sys.stderr)
     results = _run_pool(subs, exercises, settings, workers, report)
     reports.write_outputs(results, exercises, out_dir)
+    lines = lms_files.write_lms(results, out_dir, roster, lms, lms_export)
     if progress:
         print(reports.summary(results, ignored, out_dir, time.monotonic() - start, workers,
                               settings.mode), file=sys.stderr)
+        if lines:
+            print("\n".join(lines), file=sys.stderr)
     return results
