@@ -8,6 +8,7 @@
    memory and CPU limits), with per-cell timeouts and an output cap
 4. :mod:`~armscontrol.grading.score`     points per test cell, status flags and reasons
 5. :mod:`~armscontrol.grading.report`    gradebook.csv, feedback/STUDENT.md, written_answers.csv
+   and :mod:`~armscontrol.grading.lms`  the roster match and the Canvas or Moodle import file
 
 :mod:`~armscontrol.grading.solutions` describes the exercises (questions, points) from
 solutions/, :mod:`~armscontrol.grading.statuses` lists the status flags, and
