@@ -20,7 +20,7 @@ from armscontrol.grading import collect, lms as lms_files, report as reports
 from armscontrol.grading.assemble import build_graded_cells, helpers_source, match_exercise
 from armscontrol.grading.execute import run_graded_cells
 from armscontrol.grading.collect import Refused, Submission
-from armscontrol.grading.sandbox import Limits, Sandbox, SandboxUnavailable, check
+from armscontrol.grading.sandbox import Limits, Sandbox, check
 from armscontrol.grading.score import empty_result, finish_zero, score
 from armscontrol.grading.solutions import Exercise, load_exercises, solution_pair
 from armscontrol.grading.statuses import MAX_FILE_BYTES, MAX_OUTPUT_BYTES

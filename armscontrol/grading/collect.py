@@ -96,7 +96,7 @@ def find_submissions(submissions_dir: Path | str, exercise_names: list[str],
                 continue
             if (here / d).is_symlink():
                 rel = (here / d).relative_to(base).as_posix()
-                found.append(Submission(_student_of(rel + "/x", d, None, None), str(here / d), rel, None,
+                found.append(Submission(Path(rel).parts[0], str(here / d), rel, None,
                                         "this folder is a symbolic link; the grader does not follow "
                                         "links (copy the files themselves into the submissions folder)"))
                 continue

@@ -65,9 +65,11 @@ UID = 65534
 HOW_TO_GET_ONE = (
     "Grading runs every submission in a bubblewrap sandbox, and none is available here: {why}. "
     "On Debian or Ubuntu: `sudo apt-get install bubblewrap` (on Fedora: `sudo dnf install "
-    "bubblewrap`); in a container, allow user namespaces (Docker: `--security-opt "
-    "seccomp=unconfined`, or run the grader on the host); macOS and Windows have no bubblewrap: "
-    "grade in a Linux virtual machine or on a JupyterHub. To grade anyway, with student code "
+    "bubblewrap`). If bwrap is installed but fails, the system does not let programs make user "
+    "namespaces: in a container, allow them (Docker: `--security-opt seccomp=unconfined`) or "
+    "grade on the host; on Ubuntu 23.10 and later, AppArmor restricts them (see the sysctl "
+    "kernel.apparmor_restrict_unprivileged_userns). macOS and Windows have no bubblewrap: "
+    "grade in a Linux virtual machine. To grade anyway, with student code "
     "running as your user with your files, environment and network, pass --no-sandbox (only for "
     "notebooks you trust).")
 
