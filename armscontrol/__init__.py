@@ -8,7 +8,7 @@ The notebooks stay short by calling into this package:
 - :mod:`armscontrol.maps`     range-map figures and the range explorer widget
 - :mod:`armscontrol.timeline` the timeline figure and explorer widget
 - :mod:`armscontrol.exercises` feedback helpers and building ``exercises/`` from ``solutions/``
-- :mod:`armscontrol.grade`    grading collected submissions
+- :mod:`armscontrol.grading`  grading collected submissions (one module per step, sandboxed)
 """
 from pathlib import Path
 

@@ -21,6 +21,20 @@ Teachers' guide to grading: docs/grading.md.
 """
 
 
+def _size(text: str) -> int:
+    """Parse a size such as ``2G``, ``512M``, ``1.5GiB`` or ``1000000`` into bytes."""
+    units = {"": 1, "K": 1024, "M": 1024 ** 2, "G": 1024 ** 3, "T": 1024 ** 4}
+    cleaned = text.strip().upper().removesuffix("IB").removesuffix("B")
+    unit = cleaned[-1:] if cleaned[-1:] in units else ""
+    try:
+        value = float(cleaned[: len(cleaned) - len(unit)])
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size (try 2G or 512M)") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: the size must be positive")
+    return int(value * units[unit])
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m armscontrol", description=DESCRIPTION,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -44,8 +58,9 @@ def _parser() -> argparse.ArgumentParser:
         "grade", help="grade a folder of handed-in notebooks",
         description="Grade every .ipynb under SUBMISSIONS against solutions/. Layout: "
                     "SUBMISSIONS/STUDENT/NN_name.ipynb, or flat SUBMISSIONS/STUDENT_NN_name.ipynb. "
-                    "Each notebook runs in a fresh kernel in a temporary folder; the test cells "
-                    "(with hidden tests) come from solutions/, not from the student's copy. "
+                    "Each notebook runs in a fresh kernel in a bubblewrap sandbox (no network, no "
+                    "view of the module folder or your home, memory and CPU limits); the test "
+                    "cells (with hidden tests) come from solutions/, not from the student's copy. "
                     "Writes OUT/gradebook.csv, OUT/feedback/STUDENT.md and "
                     "OUT/written_answers.csv. See docs/grading.md.")
     grade.add_argument("submissions", metavar="SUBMISSIONS", type=Path,
@@ -58,6 +73,25 @@ def _parser() -> argparse.ArgumentParser:
                        help="time limit per cell (default: %(default)s)")
     grade.add_argument("--workers", metavar="N", type=int, default=2,
                        help="notebooks graded at once, one kernel each (default: %(default)s)")
+    grade.add_argument("--memory", metavar="SIZE", type=_size, default="2G",
+                       help="memory cap per kernel process, e.g. 2G or 512M (default: 2G)")
+    grade.add_argument("--cpu-seconds", metavar="SECONDS", type=int, default=None,
+                       help="CPU-time cap per kernel process (default: the per-cell timeout "
+                            "times the number of cells, plus 30)")
+    grade.add_argument("--no-sandbox", action="store_true",
+                       help="run student code WITHOUT a sandbox, as you, with your files, "
+                            "environment and network (only for notebooks you trust; the "
+                            "gradebook's mode column says no-sandbox)")
+    grade.add_argument("--roster", metavar="CSV", type=Path,
+                       help="the class list (columns name, email, id and/or submission): matches "
+                            "submissions to students and writes OUT/roster_check.csv listing "
+                            "unmatched submissions and students with nothing handed in")
+    grade.add_argument("--lms", choices=["canvas", "moodle"],
+                       help="also write a grade import file for Canvas (OUT/canvas_import.csv, "
+                            "needs --lms-export) or Moodle (OUT/moodle_import.csv); needs --roster")
+    grade.add_argument("--lms-export", metavar="CSV", type=Path,
+                       help="the gradebook CSV exported from Canvas (Grades > Export); the "
+                            "grader fills in a copy, keeping all its columns and rows")
     grade.add_argument("--quiet", action="store_true", help="print no progress or summary")
 
     commands.add_parser("check", help="validate every data table",
@@ -83,11 +117,14 @@ def main(argv: list[str] | None = None) -> int:
                 dest = exercises.release_student_copy(args.student)
                 print(f"Wrote a student copy of the module to {dest} (no solutions; scanned).")
         elif args.command == "grade":
-            from armscontrol import grade
+            from armscontrol import grading
 
-            results = grade.grade(args.submissions, args.out, solutions_dir=args.solutions,
-                                  timeout=args.timeout, workers=args.workers,
-                                  progress=not args.quiet)
+            limits = grading.Limits(memory_bytes=args.memory, cpu_seconds=args.cpu_seconds)
+            results = grading.grade(args.submissions, args.out, solutions_dir=args.solutions,
+                                    timeout=args.timeout, workers=args.workers,
+                                    progress=not args.quiet, sandbox=not args.no_sandbox,
+                                    limits=limits, roster=args.roster, lms=args.lms,
+                                    lms_export=args.lms_export)
             if args.quiet:
                 print(f"Graded {len(results)} notebook(s); see {args.out / 'gradebook.csv'}.")
         elif args.command == "check":

@@ -1,17 +1,22 @@
-"""Benchmark: grading 30 submissions against running the same 30 with `jupyter nbconvert --execute`.
+"""Benchmark: grading 30 submissions in the sandbox, without it, and with `jupyter nbconvert --execute`.
 
-    python benchmarks/bench_grading.py [--timeout SECONDS] [--workers N]
+    python benchmarks/bench_grading.py [--timeout SECONDS] [--workers N] [--repeat N]
 
 Builds 30 handed-in notebooks from the test fixture (tests/fixtures/make_fixture.py): correct,
 partial, unanswered and broken ones (endless loop, dying kernel, huge output, import error,
 edited tests, a deleted answer, not JSON, tampering). Then, in the same run:
 
-* **grader**: ``armscontrol.grade.grade`` on the folder (both cores, one fresh kernel per
-  notebook, solutions' tests with hidden tests, gradebook and feedback written);
+* **sandboxed grader**: ``armscontrol.grading.grade`` on the folder, every kernel under
+  bubblewrap (both cores, one fresh kernel per notebook, solutions' tests with hidden tests,
+  gradebook and feedback written);
+* **unsandboxed grader**: the same with ``sandbox=False`` (``--no-sandbox``): the sandbox's cost
+  is the ratio of the two (target: at most 1.2);
 * **floor**: ``jupyter nbconvert --to notebook --execute --allow-errors`` on each notebook, one
-  after another, with the same per-cell timeout: just running the students' notebooks.
+  after another, with the same per-cell timeout: just running the students' notebooks
+  (target: the sandboxed grader takes at most 0.6 of it).
 
-Prints both wall-clock times and their ratio; the target is a ratio of at most 0.6.
+The two grader runs alternate ``--repeat`` times (default 2) and the fastest of each counts, so
+a burst of load on a shared machine does not land on one side only.
 """
 from __future__ import annotations
 
@@ -31,13 +36,15 @@ sys.path.insert(0, str(ROOT / "tests" / "fixtures"))
 
 import make_fixture  # noqa: E402
 
-from armscontrol.grade import grade  # noqa: E402
+from armscontrol.grading import grade  # noqa: E402
 
 #: How many of each kind make up the 30 submissions.
 MIX = {"correct": 10, "partial": 7, "unanswered": 3, "endless_loop": 1, "kernel_death": 1,
        "huge_output": 1, "import_error": 1, "edited_test": 1, "deleted_answer": 1,
        "not_json": 1, "tamper_check": 1, "tamper_ipython": 1, "evil_eq": 1}
 TARGET = 0.6
+#: The sandboxed grader may take at most this multiple of the unsandboxed grader's time.
+SANDBOX_TARGET = 1.2
 
 
 def build(folder: Path) -> list[Path]:
@@ -66,35 +73,54 @@ def floor(paths: list[Path], timeout: float, work: Path) -> tuple[float, int]:
     return time.perf_counter() - start, failures
 
 
+def _grade(folder: Path, out: Path, timeout: float, workers: int, sandbox: bool) -> tuple[float, dict]:
+    """Grade ``folder`` once; returns (seconds, {status: count})."""
+    shutil.rmtree(out, ignore_errors=True)
+    start = time.perf_counter()
+    results = grade(folder, out, solutions_dir=ROOT / "tests" / "fixtures" / "solutions",
+                    timeout=timeout, workers=workers, progress=False, sandbox=sandbox)
+    seconds = time.perf_counter() - start
+    statuses: dict[str, int] = {}
+    for r in results:
+        key = ",".join(r["flags"]) or "ok"
+        statuses[key] = statuses.get(key, 0) + 1
+    return seconds, statuses
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--timeout", type=float, default=5, help="seconds per cell (both runs)")
+    parser.add_argument("--timeout", type=float, default=5, help="seconds per cell (all runs)")
     parser.add_argument("--workers", type=int, default=2, help="grader worker processes")
+    parser.add_argument("--repeat", type=int, default=2, help="runs of each grader (fastest counts)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-grading-"))
     try:
         paths = build(work / "submissions")
         print(f"{len(paths)} submissions: " + ", ".join(f"{k} {v}" for k, v in MIX.items()))
-
-        start = time.perf_counter()
-        results = grade(work / "submissions", work / "out",
-                        solutions_dir=ROOT / "tests" / "fixtures" / "solutions",
-                        timeout=args.timeout, workers=args.workers, progress=False)
-        graded = time.perf_counter() - start
-        statuses = {}
-        for r in results:
-            key = ",".join(r["flags"]) or "ok"
-            statuses[key] = statuses.get(key, 0) + 1
-
+        boxed, bare = [], []
+        for _ in range(max(1, args.repeat)):
+            boxed.append(_grade(work / "submissions", work / "out", args.timeout, args.workers, True))
+            bare.append(_grade(work / "submissions", work / "out", args.timeout, args.workers, False))
+        (boxed_time, boxed_status), (bare_time, bare_status) = min(boxed), min(bare)
         floor_time, failures = floor(paths, args.timeout, work / "floor")
 
-        print(f"grader  ({args.workers} workers, hidden tests, gradebook + feedback): {graded:6.1f} s "
-              f"({len(results)} rows: " + ", ".join(f"{k} {v}" for k, v in sorted(statuses.items())) + ")")
-        print(f"floor   (nbconvert --execute, one after another):           {floor_time:6.1f} s "
+        def counts(statuses: dict) -> str:
+            return ", ".join(f"{k} {v}" for k, v in sorted(statuses.items()))
+
+        print(f"grader, sandboxed   ({args.workers} workers, hidden tests, gradebook + feedback): "
+              f"{boxed_time:6.1f} s (runs: {', '.join(f'{t:.1f}' for t, _ in boxed)}; {counts(boxed_status)})")
+        print(f"grader, no sandbox  (same):                                     "
+              f"{bare_time:6.1f} s (runs: {', '.join(f'{t:.1f}' for t, _ in bare)}; {counts(bare_status)})")
+        print(f"floor   (nbconvert --execute, one after another):               {floor_time:6.1f} s "
               f"({failures} exited non-zero)")
-        ratio = graded / floor_time
-        verdict = "meets" if ratio <= TARGET else "MISSES"
-        print(f"ratio grader/floor: {ratio:.2f} ({verdict} the target of <= {TARGET})")
+        cost = boxed_time / bare_time
+        print(f"ratio sandboxed/unsandboxed: {cost:.2f} "
+              f"({'meets' if cost <= SANDBOX_TARGET else 'MISSES'} the target of <= {SANDBOX_TARGET})")
+        ratio = boxed_time / floor_time
+        print(f"ratio sandboxed grader/floor: {ratio:.2f} "
+              f"({'meets' if ratio <= TARGET else 'MISSES'} the target of <= {TARGET})")
+        if boxed_status != bare_status:
+            print("note: the statuses differ between the runs (the sandbox changed an outcome)")
         print(f"cores: {os.cpu_count()}, per-cell timeout: {args.timeout:g} s")
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -6,6 +6,7 @@ so nothing here depends on the real solutions/.
 from __future__ import annotations
 
 import csv
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +15,7 @@ import pytest
 
 from armscontrol import ROOT
 from armscontrol import exercises as ex
-from armscontrol import grade as g
+from armscontrol.grading import assemble, autograde, collect, report, sandbox, solutions
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SOLUTIONS = FIXTURES / "solutions"
@@ -22,6 +23,18 @@ sys.path.insert(0, str(FIXTURES))
 import make_fixture  # noqa: E402
 
 TIMEOUT = 3  # seconds per cell: small, so the endless loop costs little
+
+# Grade in the bubblewrap sandbox, as teachers do. Where there is none (a teacher's machine
+# without bubblewrap) these tests of the grading logic run unsandboxed; CI installs bubblewrap,
+# and there a missing sandbox is a failure (tests/test_sandbox.py tests the sandbox itself).
+try:
+    sandbox.check()
+    SANDBOX = True
+except sandbox.SandboxUnavailable:
+    if os.environ.get("CI") == "true":
+        raise
+    SANDBOX = False
+NO_SANDBOX_ARG = [] if SANDBOX else ["--no-sandbox"]
 
 
 def _rows(path: Path) -> list[dict]:
@@ -41,7 +54,7 @@ def graded(tmp_path_factory):
     (subs / "correct" / ".ipynb_checkpoints" / "01_fixture-checkpoint.ipynb").write_text("junk")
     (subs / "correct" / "notes.txt").write_text("not a notebook")
     out = subs / "results"  # inside the submissions folder: must not be graded itself
-    results = g.grade(subs, out, solutions_dir=SOLUTIONS, timeout=TIMEOUT,
+    results = autograde.grade(subs, out, solutions_dir=SOLUTIONS, timeout=TIMEOUT, sandbox=SANDBOX,
                       max_output_bytes=1_000_000, progress=False)
     return {"results": {r["student"]: r for r in results}, "out": out, "subs": subs}
 
@@ -70,7 +83,7 @@ def test_every_submission_has_exactly_one_row(graded):
 def test_gradebook_columns(graded):
     header = next(csv.reader(open(graded["out"] / "gradebook.csv", encoding="utf-8")))
     assert header[:3] == ["student", "exercise", "file"]
-    assert header[-5:] == ["total", "max", "manual_max", "status", "reason"]
+    assert header[-6:] == ["total", "max", "manual_max", "mode", "status", "reason"]
     assert "01_fixture:q1_test" in header and "01_fixture:q4_written" in header
     assert "02_other:double_test" in header
     correct = next(r for r in _rows(graded["out"] / "gradebook.csv") if r["student"] == "correct")
@@ -78,6 +91,8 @@ def test_gradebook_columns(graded):
             correct["01_fixture:q3_test"]) == ("2", "3", "2")
     assert correct["01_fixture:q4_written"] == ""  # marked by hand
     assert (correct["max"], correct["manual_max"]) == ("7", "2")
+    mode = "sandbox" if SANDBOX else "no-sandbox"
+    assert {r["mode"] for r in _rows(graded["out"] / "gradebook.csv")} == {mode}
 
 
 def test_reasons_name_the_fault(graded):
@@ -92,7 +107,9 @@ def test_reasons_name_the_fault(graded):
     assert "kernel died" in reasons["kernel_death"] and "q2_answer" in reasons["kernel_death"]
     assert "1,000,000 bytes" in reasons["huge_output"]
     assert "a_module_that_does_not_exist" in reasons["import_error"]
-    assert "wrote notes.txt" in reasons["files"] and "file(s) in ../data" in reasons["files"]
+    # In the sandbox ../data is read-only: the rmtree fails quietly and only notes.txt is new.
+    assert "wrote notes.txt" in reasons["files"]
+    assert ("../data" in reasons["files"]) is (not SANDBOX)
     assert "armscontrol.exercises.check" in reasons["tamper_check"]
     assert "AssertionError" in reasons["tamper_assert"]
     assert "set_custom_exc" in reasons["tamper_ipython"]
@@ -156,10 +173,11 @@ def test_regrading_gives_identical_files(tmp_path):
     for kind in ("correct", "partial", "not_json"):
         make_fixture.write_submission(subs, kind, kind)
     first, second = tmp_path / "first", tmp_path / "second"
-    results = g.grade(subs, first, solutions_dir=SOLUTIONS, timeout=TIMEOUT, progress=False)
+    results = autograde.grade(subs, first, solutions_dir=SOLUTIONS, timeout=TIMEOUT, progress=False,
+                              sandbox=SANDBOX)
     cli = subprocess.run(
         [sys.executable, "-m", "armscontrol", "grade", str(subs), "--out", str(second),
-         "--solutions", str(SOLUTIONS), "--timeout", str(TIMEOUT)],
+         "--solutions", str(SOLUTIONS), "--timeout", str(TIMEOUT), *NO_SANDBOX_ARG],
         capture_output=True, text=True, timeout=300)
     assert cli.returncode == 0, cli.stderr
     assert "Graded 3 notebook(s) from 3 student(s)" in cli.stderr
@@ -170,9 +188,24 @@ def test_regrading_gives_identical_files(tmp_path):
         assert (first / rel).read_bytes() == (second / rel).read_bytes(), rel
     # Writing into the same folder again replaces the feedback folder (no stale files).
     (second / "feedback" / "someone_else.md").write_text("old")
-    g.write_outputs(results, g.load_exercises(SOLUTIONS), second)
+    report.write_outputs(results, solutions.load_exercises(SOLUTIONS), second)
     assert not (second / "feedback" / "someone_else.md").exists()
     assert (first / "gradebook.csv").read_bytes() == (second / "gradebook.csv").read_bytes()
+
+
+def test_no_sandbox_mode_copies_the_package_and_says_so(tmp_path):
+    """--no-sandbox still grades (copies of armscontrol/ and data/), and every row says how."""
+    subs = tmp_path / "subs"
+    for kind in ("correct", "files"):
+        make_fixture.write_submission(subs, kind, kind)
+    results = autograde.grade(subs, tmp_path / "out", solutions_dir=SOLUTIONS, timeout=TIMEOUT,
+                              progress=False, sandbox=False)
+    by_student = {r["student"]: r for r in results}
+    assert by_student["correct"]["total"] == 7 and by_student["correct"]["flags"] == []
+    assert "file(s) in ../data" in " ".join(by_student["files"]["reasons"])  # the copy was hit
+    assert (ROOT / "data" / "README.md").is_file()
+    rows = _rows(tmp_path / "out" / "gradebook.csv")
+    assert {r["mode"] for r in rows} == {"no-sandbox"}
 
 
 def test_gradebook_write_is_atomic(tmp_path, monkeypatch):
@@ -182,9 +215,9 @@ def test_gradebook_write_is_atomic(tmp_path, monkeypatch):
     def broken_replace(src, dst):
         raise OSError("disk full")
 
-    monkeypatch.setattr(g.os, "replace", broken_replace)
+    monkeypatch.setattr(report.os, "replace", broken_replace)
     with pytest.raises(OSError):
-        g._atomic_write(target, "new,content\n" * 1000)
+        report._atomic_write(target, "new,content\n" * 1000)
     assert target.read_text() == "old complete file\n"
 
 
@@ -203,7 +236,7 @@ def test_find_submissions_layouts(tmp_path):
     (tmp_path / ".hidden.ipynb").write_text("{}")
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "x_01_fixture.ipynb").write_text("{}")
-    found, ignored = g.find_submissions(tmp_path, names, skip=tmp_path / "out")
+    found, ignored = collect.find_submissions(tmp_path, names, skip=tmp_path / "out")
     got = [(s.student, s.rel, s.named_as) for s in found]
     assert got == [
         ("ann", "ann/01_fixture (1).ipynb", "01_fixture"),
@@ -223,23 +256,23 @@ def test_find_submissions_layouts(tmp_path):
     ("homework.ipynb", (None, None)),
 ])
 def test_split_name(filename, expected):
-    assert g.split_name(filename, ["01_fixture", "02_other"]) == expected
+    assert collect.split_name(filename, ["01_fixture", "02_other"]) == expected
 
 
 def test_match_exercise_by_name_and_by_cells():
-    exercises = g.load_exercises(SOLUTIONS)
+    exercises = solutions.load_exercises(SOLUTIONS)
     fixture_cells = list(make_fixture.released().cells)
     other_cells = list(make_fixture.released("02_other").cells)
-    assert g.match_exercise(fixture_cells, None, exercises) == ("01_fixture", None)
-    assert g.match_exercise(other_cells, "01_fixture", exercises) == ("01_fixture", "wrong-exercise")
-    assert g.match_exercise(other_cells, "02_other", exercises) == ("02_other", None)
+    assert assemble.match_exercise(fixture_cells, None, exercises) == ("01_fixture", None)
+    assert assemble.match_exercise(other_cells, "01_fixture", exercises) == ("01_fixture", "wrong-exercise")
+    assert assemble.match_exercise(other_cells, "02_other", exercises) == ("02_other", None)
     plain = [{"cell_type": "code", "source": "x = 1", "metadata": {}}]
-    assert g.match_exercise(plain, None, exercises) == (None, "unknown-exercise")
-    assert g.match_exercise(plain, "02_other", exercises) == ("02_other", None)
+    assert assemble.match_exercise(plain, None, exercises) == (None, "unknown-exercise")
+    assert assemble.match_exercise(plain, "02_other", exercises) == ("02_other", None)
 
 
 def test_questions_know_their_answer_cells():
-    questions = {q.grade_id: q for q in g.load_exercises(SOLUTIONS)["01_fixture"].questions}
+    questions = {q.grade_id: q for q in solutions.load_exercises(SOLUTIONS)["01_fixture"].questions}
     assert questions["q1_test"].answer_ids == ["q1_answer"]
     assert questions["q3_test"].answer_ids == ["q3_answer"]
     assert (questions["q4_written"].kind, questions["q4_written"].points) == ("manual", 2)
@@ -253,8 +286,8 @@ def test_graded_notebook_uses_the_original_tests():
     for cell in student:
         if ex.nbgrader_meta(cell).get("grade_id") == "q1_test":
             cell["source"] = "pass"
-    exercise = g.load_exercises(SOLUTIONS)["01_fixture"]
-    plan = g.build_graded_cells(solution, released, student, exercise, g.helpers_source())
+    exercise = solutions.load_exercises(SOLUTIONS)["01_fixture"]
+    plan = assemble.build_graded_cells(solution, released, student, exercise, assemble.helpers_source())
     test = next(c for c in plan.cells if c.grade_id == "q1_test")
     assert 'check(longest == "Delta"' in test.source  # the hidden test, from solutions/
     assert test.tokens[0] in test.source and test.tokens[1] in test.source
@@ -266,13 +299,13 @@ def test_graded_notebook_uses_the_original_tests():
 
 def test_helpers_source_defines_exactly_the_helpers():
     namespace: dict = {}
-    exec(compile(g.helpers_source(), "helpers", "exec"), namespace)
+    exec(compile(assemble.helpers_source(), "helpers", "exec"), namespace)
     assert all(callable(namespace[name]) for name in ex.FEEDBACK_HELPERS)
-    assert "release" not in namespace and "nbformat" not in g.helpers_source()
+    assert "release" not in namespace and "nbformat" not in assemble.helpers_source()
 
 
 def test_missing_solutions_folder_is_a_clear_error(tmp_path):
     (tmp_path / "subs").mkdir()
     with pytest.raises(FileNotFoundError, match="no solutions notebooks"):
-        g.grade(tmp_path / "subs", tmp_path / "out", solutions_dir=tmp_path / "empty",
+        autograde.grade(tmp_path / "subs", tmp_path / "out", solutions_dir=tmp_path / "empty",
                 progress=False)
