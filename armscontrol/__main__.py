@@ -19,6 +19,7 @@ Arms Control Notebooks: tools for teachers and maintainers.
   edition   publish the student edition (no solutions, hidden checks or teacher docs) as a
             git branch, for Binder and nbgitpuller links
   links     print the Binder and JupyterHub (nbgitpuller) links of the student edition
+  print     write PDFs of the lessons, exercise sets and primary sources, for paper
 
 Run `python -m armscontrol COMMAND --help` for the options of each command.
 Teachers' guide to grading: docs/grading.md.
@@ -91,6 +92,15 @@ def _parser() -> argparse.ArgumentParser:
     links.add_argument("--write-readme", action="store_true",
                        help="also fill README.md's Binder badge with the full repository's link "
                             "(branch main)")
+
+    printing = commands.add_parser(
+        "print", help="write PDFs of the lessons, exercise sets and primary sources",
+        description="Write one PDF per lesson (with its stored outputs), per exercise set (the "
+                    "student version) and per primary source (numbered paragraphs, wide margins, "
+                    "provenance on the first page) into DIR, with Debian's Chromium. A teacher's "
+                    "tool: needs requirements-dev.txt and `apt-get install chromium`.")
+    printing.add_argument("--out", metavar="DIR", type=Path, required=True,
+                          help="folder for the PDFs (created)")
     return parser
 
 
@@ -163,6 +173,11 @@ def main(argv: list[str] | None = None) -> int:
                     print("Note: built from the last commit; uncommitted changes are not in it.")
                 print(f"{'Committed' if created else 'Unchanged:'} {args.branch} at {commit[:12]}. "
                       f"Publish it with: git push origin {args.branch}")
+        elif args.command == "print":
+            from armscontrol import printing
+
+            for path in printing.print_all(args.out):
+                print(f"  {path}  ({path.stat().st_size // 1024} KB)")
     except (OSError, ValueError, RuntimeError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
