@@ -41,9 +41,19 @@ TEACHER_FILES = ("test.sh", "requirements-dev.txt")
 #: Who commits the student edition when git has no user.name/user.email configured.
 COMMITTER = ("armscontrol edition", "armscontrol-edition@localhost")
 
-#: Student-facing documents copied from docs/ when present (everything else in docs/ is for
-#: teachers: grading.md, the instructor guides).
+#: Student-facing documents copied from docs/ when present. Any other file in docs/ that a lesson
+#: or an exercise links to is copied too, unless it is a teacher doc (FORBIDDEN_NAMES).
 STUDENT_DOCS = ("glossary.md",)
+
+_OPEN_ON_BINDER = """\
+Click the **launch binder** badge above (or the link your teacher gave you). JupyterLab opens
+   in your browser on **`notebooks/00_start_here.ipynb`**, which explains how the module works.
+   Binder can take a minute or two to start."""
+_OPEN_ANYWHERE = """\
+Open the module in JupyterLab (from the link your teacher gave you, or on your own computer as
+   described below) and open **`notebooks/00_start_here.ipynb`**, which explains how the module
+   works."""
+_DOCS_LINK = re.compile(r"\]\((?:\.\./)?docs/([^)#\s]+)")
 
 #: File names that must never be in the student edition (lower case; matched against each
 #: path's parts): the answers, the hidden checks, the answer key and the teacher docs.
@@ -72,21 +82,17 @@ class EditionError(RuntimeError):
 
 STUDENT_README = """\
 # Arms Control Notebooks — student edition
-
-[![Binder](https://mybinder.org/badge_logo.svg)]({binder})
-
+{badge}
 A Jupyter module on the end of Cold War arms control: **the INF Treaty (1987–2019)** and
 **New START (2010–2026)**, studied through primary sources, maps, a timeline and a sourced
 data set. No Python experience needed.
 
 ## Start here
 
-1. Click the **launch binder** badge above (or the link your teacher gave you). JupyterLab opens
-   in your browser on **`notebooks/00_start_here.ipynb`**, which explains how the module works.
-   Binder can take a minute or two to start.
+1. {open_step}
 2. Work through the lessons in `notebooks/` in order (01 to 06). Run each cell from the top with
    Shift+Enter, or use *Run → Run All Cells*.
-3. After each lesson, open its exercise notebook in `exercises/` (the lesson's last cell links to
+3. After each lesson, open its exercise notebook in `exercises/` (the end of the lesson links to
    it). Write your answers where the notebook says `...` (code) or *YOUR ANSWER HERE* (writing),
    and run the check cell under each question: it tells you what is wrong and gives a hint.
 
@@ -102,7 +108,7 @@ data set. No Python experience needed.
 **Binder does not keep your work.** A Binder session ends after some minutes without use and
 everything in it is deleted: download your notebook before you stop, and upload it again
 (the *Upload* button above the file browser) to carry on later. On your school's JupyterHub
-your files are kept between sessions.
+your files are usually kept between sessions.
 
 ## On your own computer
 
@@ -171,6 +177,23 @@ def _student_notebook(path: Path) -> None:
         path.write_text(json.dumps(nb, indent=indent, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
+def linked_docs(folder: Path) -> set[str]:
+    """Return the files under docs/ that the notebooks in ``folder`` link to, minus teacher docs.
+
+    Paths are relative to docs/ (``glossary.md``); teacher docs (:data:`FORBIDDEN_NAMES`) are
+    left out, so a link to one stays dangling and the scan reports it.
+    """
+    found = set()
+    for path in sorted(folder.glob("*/*.ipynb")):
+        for cell in json.loads(path.read_text(encoding="utf-8")).get("cells", []):
+            if cell.get("cell_type") == "markdown":
+                source = "".join(cell["source"]) if isinstance(cell["source"], list) \
+                    else cell["source"]
+                found |= set(_DOCS_LINK.findall(source))
+    return {name for name in found if not any(part.lower() in FORBIDDEN_NAMES
+                                              for part in Path(name).parts)}
+
+
 def find_teacher_material(folder: Path | str, solutions_dir: Path | str | None = None,
                           lessons_dir: Path | str | None = None) -> list[str]:
     """Scan ``folder`` for anything a student must not get; return the findings (empty if clean).
@@ -210,7 +233,7 @@ def build_tree(dest: Path | str, repo: str | None = None, branch: str = DEFAULT_
     """Write the student edition of the module at ``root`` into ``dest`` (new or empty folder).
 
     ``repo`` (``OWNER/NAME`` on GitHub) fills in the student README's Binder badge; without it
-    the badge names ``OWNER/NAME`` for the publisher to replace. ``source`` names what it was
+    the README has no badge (a copy handed out as a folder has no Binder link). ``source`` names what it was
     built from in the README (e.g. ``main@1a2b3c4``). Files are copied from the folder as they
     are, committed or not. Raises :class:`EditionError`
     (and leaves nothing at ``dest``) if the scan finds any teacher material.
@@ -221,19 +244,22 @@ def build_tree(dest: Path | str, repo: str | None = None, branch: str = DEFAULT_
     try:
         for name in TEACHER_FILES:
             (dest / name).unlink(missing_ok=True)
-        for name in STUDENT_DOCS:
-            if (root / "docs" / name).is_file():
-                (dest / "docs").mkdir(exist_ok=True)
-                shutil.copy2(root / "docs" / name, dest / "docs" / name)
         for path in sorted((dest / "notebooks").glob("*.ipynb")):
             _student_notebook(path)
+        for name in sorted(set(STUDENT_DOCS) | linked_docs(dest)):
+            if (root / "docs" / name).is_file():
+                (dest / "docs" / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(root / "docs" / name, dest / "docs" / name)
         if (root / ".gitignore").is_file():
             shutil.copy2(root / ".gitignore", dest / ".gitignore")
-        owner, name = parse_repo(repo) if repo else ("OWNER", "NAME")
-        source = source or "the teacher's edition"
-        (dest / "README.md").write_text(
-            STUDENT_README.format(binder=binder_url(owner, name, branch, START_NOTEBOOK),
-                                  source=source), encoding="utf-8")
+        badge, open_step = "", _OPEN_ANYWHERE
+        if repo:
+            link = binder_url(*parse_repo(repo), branch, START_NOTEBOOK)
+            badge, open_step = f"\n[![Binder](https://mybinder.org/badge_logo.svg)]({link})\n", \
+                _OPEN_ON_BINDER
+        (dest / "README.md").write_text(STUDENT_README.format(
+            badge=badge, open_step=open_step, source=source or "the teacher's edition"),
+            encoding="utf-8")
         found = find_teacher_material(dest, root / "solutions", lessons_dir=root / "notebooks")
         if found:
             raise EditionError("the student edition would contain teacher material; nothing was "

@@ -1,5 +1,6 @@
 """The student edition: what it holds, that it runs and builds on Binder, and its git branch."""
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -298,3 +299,40 @@ def test_edition_command_writes_a_folder(tmp_path, capsys):
     assert "no teacher material" in capsys.readouterr().out
     assert (tmp_path / "class" / START_NOTEBOOK).is_file()
     assert not (tmp_path / "class" / "solutions").exists()
+
+
+def _relative_links(path: Path) -> list[str]:
+    if path.suffix == ".ipynb":
+        text = "\n".join(_source(c) for c in _cells(path) if c["cell_type"] == "markdown")
+    else:
+        text = path.read_text(encoding="utf-8")
+    targets = re.findall(r"\]\(([^)\s]+)\)", text)
+    return [t for t in targets if not re.match(r"[a-z]+:|#", t)]
+
+
+def test_every_link_in_the_student_tree_resolves(tree):
+    checked = 0
+    for path in sorted(tree.glob("*/*.ipynb")) + sorted(tree.rglob("*.md")):
+        for target in _relative_links(path):
+            file = (path.parent / target.split("#")[0]).resolve()
+            assert file.exists() and tree in file.parents, \
+                f"{path.relative_to(tree)} links to {target}, which the student edition lacks"
+            checked += 1
+    assert checked > 20
+
+
+def test_linked_docs_are_copied_and_teacher_docs_are_not(tmp_path):
+    folder = tmp_path / "t"
+    (folder / "notebooks").mkdir(parents=True)
+    nb = {"cells": [{"cell_type": "markdown", "metadata": {}, "source": [
+        "See [GLCM](../docs/glossary.md#glcm), [reading](../docs/further_reading.md) and the "
+        "[guide](../docs/instructor_guide/01.md) or [grading](../docs/grading.md)."]}],
+        "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    (folder / "notebooks" / "01.ipynb").write_text(json.dumps(nb))
+    assert edition.linked_docs(folder) == {"glossary.md", "further_reading.md"}
+
+
+def test_a_copy_without_a_repository_has_no_badge(tmp_path):
+    readme = (edition.build_tree(tmp_path / "class") / "README.md").read_text(encoding="utf-8")
+    assert "mybinder.org" not in readme and "OWNER" not in readme
+    assert "notebooks/00_start_here.ipynb" in readme and "link your teacher gave you" in readme
