@@ -55,8 +55,9 @@ Open the module in JupyterLab (from the link your teacher gave you, or on your o
    works."""
 _DOCS_LINK = re.compile(r"\]\((?:\.\./)?docs/([^)#\s]+)")
 
-#: File names that must never be in the student edition (lower case; matched against each
-#: path's parts): the answers, the hidden checks, the answer key and the teacher docs.
+#: File and folder names that must never be in the student edition (lower case): the answers,
+#: the hidden checks, the answer key (also any name containing ``answer_key``) and the teacher
+#: docs. The answer key's content is caught by the scan for solution lines as well.
 FORBIDDEN_NAMES = ("solutions", "instructor_guide", "instructor_guide.md", "grading.md",
                    "answer_key", "answer_key.md", "answer_key.html", "key.md", "key.html",
                    "tests")
@@ -67,7 +68,7 @@ FORBIDDEN_NAMES = ("solutions", "instructor_guide", "instructor_guide.md", "grad
 #: searched for these; they are searched for solution text like every file.)
 FORBIDDEN_TEXT = (exercises.BEGIN_SOLUTION, exercises.END_SOLUTION,
                   exercises.BEGIN_HIDDEN_TESTS, exercises.END_HIDDEN_TESTS,
-                  "instructor_guide", "docs/grading.md", "Answer key")
+                  "instructor_guide", "docs/grading.md")
 
 #: A sentence inside a Markdown paragraph: links and code spans are kept whole (their dots do
 #: not end it), and a sentence ends at . ! or ? followed by white space or the paragraph's end.
@@ -90,7 +91,7 @@ data set. No Python experience needed.
 ## Start here
 
 1. {open_step}
-2. Work through the lessons in `notebooks/` in order (01 to 06). Run each cell from the top with
+2. Work through the notebooks in `notebooks/` in the order of their numbers. Run each cell from the top with
    Shift+Enter, or use *Run → Run All Cells*.
 3. After each lesson, open its exercise notebook in `exercises/` (the end of the lesson links to
    it). Write your answers where the notebook says `...` (code) or *YOUR ANSWER HERE* (writing),
@@ -210,7 +211,8 @@ def find_teacher_material(folder: Path | str, solutions_dir: Path | str | None =
         rel = path.relative_to(folder)
         if ".git" in rel.parts:
             continue
-        if any(part.lower() in FORBIDDEN_NAMES for part in rel.parts[-1:]):
+        name = rel.parts[-1].lower()
+        if name in FORBIDDEN_NAMES or "answer_key" in name or "answer-key" in name:
             found.append(f"{rel}: a teacher's file or folder ({rel.parts[-1]})")
         if not path.is_file():
             continue
