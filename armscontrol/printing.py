@@ -119,17 +119,17 @@ class Document:
 def numbered_paragraphs(source_id: str) -> list[tuple[int, str]]:
     """Return the source's paragraphs as ``(number, text)``, numbered from 1.
 
-    Paragraphs are the blocks of the article body between blank lines
-    (:func:`armscontrol.sources.paragraphs`), without page furniture (photo captions inside the
-    text, :func:`armscontrol.sources.page_furniture`); a stray backslash opening a line is
-    dropped, as :func:`armscontrol.sources.clean_text` does. The text is otherwise verbatim.
+    The paragraphs are :func:`armscontrol.sources.paragraphs` in order, numbered from 1, without
+    page furniture (photo captions inside the text, :func:`armscontrol.sources.page_furniture`);
+    a stray backslash opening a line is dropped, as :func:`armscontrol.sources.clean_text` does,
+    and so are blank lines inside a paragraph. Each line is otherwise verbatim.
     """
     furniture = {(p.start, p.end) for _, p in sources.page_furniture(source_id)}
     kept = [p for p in sources.paragraphs(source_id) if (p.start, p.end) not in furniture]
     out = []
     for number, para in enumerate(kept, 1):
-        text = "\n".join(line.lstrip("\\").strip() for line in para.text.split("\n"))
-        out.append((number, text.strip()))
+        lines = (line.lstrip("\\").strip() for line in para.text.split("\n"))
+        out.append((number, "\n".join(line for line in lines if line)))
     return out
 
 
@@ -151,10 +151,11 @@ def source_html(row: dict[str, str]) -> Document:
     source_id = row["source_id"]
     paragraphs = numbered_paragraphs(source_id)
     cells = "".join(f"<tr><th>{html.escape(_label(k))}</th><td>{_linkify(v)}</td></tr>"
-                    for k, v in row.items() if v and k != "source_id")
+                    for k, v in row.items() if v)
     body = "".join(f'<p class="para"><span class="pn">¶{n}</span>{_lines(text)}</p>'
                    for n, text in paragraphs)
-    title = f"Primary source {source_id}"
+    name = row.get("short_name") or source_id
+    title = f"Primary source: {name}"
     page = f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <style>{SOURCE_CSS}</style></head><body>
 <h1>{html.escape(title)}</h1>
@@ -162,7 +163,7 @@ def source_html(row: dict[str, str]) -> Document:
 <table class="provenance">{cells}</table>
 <h2>Text, paragraphs ¶1–¶{len(paragraphs)}</h2>
 <p class="note">The article body as in the raw file, page furniture removed
-(armscontrol.sources). Cite a passage as "{html.escape(source_id)} ¶N".</p>
+(armscontrol.sources). Cite a passage as "{html.escape(name)} ¶N".</p>
 {body}
 </body></html>"""
     return Document(f"source_{source_id}.pdf", title, page, SOURCE_MARGINS_MM)
