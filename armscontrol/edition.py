@@ -7,12 +7,13 @@ checks, the answer key and the teacher docs.
 
 * :func:`build_tree` writes the student edition to a folder, starting from
   :func:`armscontrol.exercises.release_student_copy` (which releases exercises/ from solutions/
-  and scans for solution text), then removes the teacher tools, drops the sentences that point
-  to teacher docs, writes the student README with its Binder badge, and scans again with
+  and scans for solution text), then removes the test runner and the teachers' requirements,
+  drops the sentences that point to teacher docs, copies the student docs the notebooks link to,
+  writes the student README with its Binder badge, and scans again with
   :func:`find_teacher_material`.
-* :func:`publish` builds that tree from the last commit (not from uncommitted files) and commits it to the branch with git plumbing (a temporary
-  index and ``git commit-tree``): the working tree, the index and HEAD of the repository are
-  never touched. The first build makes an orphan branch (no history shared with ``main``);
+* :func:`publish` builds that tree from the last commit (not from uncommitted files) and commits
+  it to the branch with git plumbing (a temporary index and ``git commit-tree``): the working
+  tree, the index and HEAD of the repository are never touched. The first build makes an orphan branch (no history shared with ``main``);
   later builds add a commit on top of the last one, so students who pulled the branch with
   nbgitpuller get the update as an ordinary pull. A build that changes nothing makes no commit.
 """
@@ -157,10 +158,11 @@ def drop_teacher_sentences(markdown: str) -> str:
 
 
 def _student_notebook(path: Path) -> None:
-    """Rewrite a lesson notebook in place with :func:`drop_teacher_sentences` on its Markdown.
+    """Rewrite a notebook in place with :func:`drop_teacher_sentences` on its Markdown.
 
-    Only Markdown cells change; code cells and their stored outputs stay byte for byte, so the
-    lessons still pass nbval against their stored outputs. Returns None.
+    Only Markdown cells change (and the file only if one does); code cells and their stored
+    outputs stay as they are, so the lessons still pass nbval against their stored outputs.
+    Returns None.
     """
     raw = path.read_text(encoding="utf-8")
     nb = json.loads(raw)
@@ -246,7 +248,8 @@ def build_tree(dest: Path | str, repo: str | None = None, branch: str = DEFAULT_
     try:
         for name in TEACHER_FILES:
             (dest / name).unlink(missing_ok=True)
-        for path in sorted((dest / "notebooks").glob("*.ipynb")):
+        for path in sorted((dest / "notebooks").glob("*.ipynb")) + \
+                sorted((dest / "exercises").glob("*.ipynb")):
             _student_notebook(path)
         for name in sorted(set(STUDENT_DOCS) | linked_docs(dest)):
             if (root / "docs" / name).is_file():
