@@ -54,7 +54,8 @@ _OPEN_ANYWHERE = """\
 Open the module in JupyterLab (from the link your teacher gave you, or on your own computer as
    described below) and open **`notebooks/00_start_here.ipynb`**, which explains how the module
    works."""
-_DOCS_LINK = re.compile(r"\]\((?:\.\./)?docs/([^)#\s]+)")
+#: The target of a Markdown link, without its #anchor.
+_LINK = re.compile(r"\]\(<?([^)#\s>]+)")
 
 #: File and folder names that must never be in the student edition (lower case): the answers,
 #: the hidden checks, the answer key (also any name containing ``answer_key``) and the teacher
@@ -180,19 +181,47 @@ def _student_notebook(path: Path) -> None:
         path.write_text(json.dumps(nb, indent=indent, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def linked_docs(folder: Path) -> set[str]:
-    """Return the files under docs/ that the notebooks in ``folder`` link to, minus teacher docs.
-
-    Paths are relative to docs/ (``glossary.md``); teacher docs (:data:`FORBIDDEN_NAMES`) are
-    left out, so a link to one stays dangling and the scan reports it.
-    """
-    found = set()
+def _markdown_texts(folder: Path) -> list[tuple[Path, str]]:
+    """(file, Markdown) pairs: each Markdown cell of ``folder/*/*.ipynb``, each ``*.md`` file."""
+    texts: list[tuple[Path, str]] = []
     for path in sorted(folder.glob("*/*.ipynb")):
-        for cell in json.loads(path.read_text(encoding="utf-8")).get("cells", []):
-            if cell.get("cell_type") == "markdown":
-                source = "".join(cell["source"]) if isinstance(cell["source"], list) \
-                    else cell["source"]
-                found |= set(_DOCS_LINK.findall(source))
+        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+        texts += [(path, "".join(c["source"]) if isinstance(c["source"], list) else c["source"])
+                  for c in cells if c.get("cell_type") == "markdown"]
+    texts += [(path, path.read_text(encoding="utf-8")) for path in sorted(folder.rglob("*.md"))
+              if ".git" not in path.relative_to(folder).parts]
+    return texts
+
+
+def _relative_links(folder: Path) -> list[tuple[Path, str, Path]]:
+    """(file, link target, resolved path) for every relative link in ``folder``'s Markdown."""
+    out = []
+    for path, text in _markdown_texts(folder):
+        for target in _LINK.findall(text):
+            if not re.match(r"[a-z][a-z0-9+.-]*:", target):  # not http:, mailto:, ...
+                out.append((path, target, (path.parent / target).resolve()))
+    return out
+
+
+def broken_links(folder: Path | str) -> list[str]:
+    """Return ``"file: link to TARGET, which is not in the folder"`` for each dangling link."""
+    folder = Path(folder).resolve()
+    return sorted({f"{path.relative_to(folder)}: links to {target}, which is not in the folder"
+                   for path, target, resolved in _relative_links(folder)
+                   if not resolved.exists() or folder not in resolved.parents})
+
+
+def linked_docs(folder: Path) -> set[str]:
+    """Return the files under docs/ that the notebooks and Markdown files in ``folder`` link to.
+
+    A link is resolved from the file that holds it. Paths are relative to docs/
+    (``glossary.md``); teacher docs (:data:`FORBIDDEN_NAMES`) are left out, so a link to one
+    stays dangling and :func:`broken_links` reports it.
+    """
+    folder = Path(folder).resolve()
+    docs = folder / "docs"
+    found = {resolved.relative_to(docs).as_posix() for _, _, resolved in _relative_links(folder)
+             if docs in resolved.parents}
     return {name for name in found if not any(part.lower() in FORBIDDEN_NAMES
                                               for part in Path(name).parts)}
 
@@ -251,10 +280,14 @@ def build_tree(dest: Path | str, repo: str | None = None, branch: str = DEFAULT_
         for path in sorted((dest / "notebooks").glob("*.ipynb")) + \
                 sorted((dest / "exercises").glob("*.ipynb")):
             _student_notebook(path)
-        for name in sorted(set(STUDENT_DOCS) | linked_docs(dest)):
-            if (root / "docs" / name).is_file():
-                (dest / "docs" / name).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(root / "docs" / name, dest / "docs" / name)
+        wanted, copied = set(STUDENT_DOCS), set()
+        while wanted - copied:  # docs can link to more docs
+            for name in sorted(wanted - copied):
+                copied.add(name)
+                if (root / "docs" / name).is_file():
+                    (dest / "docs" / name).parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copy2(root / "docs" / name, dest / "docs" / name)
+            wanted |= linked_docs(dest)
         if (root / ".gitignore").is_file():
             shutil.copy2(root / ".gitignore", dest / ".gitignore")
         badge, open_step = "", _OPEN_ANYWHERE
@@ -266,9 +299,10 @@ def build_tree(dest: Path | str, repo: str | None = None, branch: str = DEFAULT_
             badge=badge, open_step=open_step, source=source or "the teacher's edition"),
             encoding="utf-8")
         found = find_teacher_material(dest, root / "solutions", lessons_dir=root / "notebooks")
+        found += broken_links(dest)
         if found:
-            raise EditionError("the student edition would contain teacher material; nothing was "
-                               "written:\n  " + "\n  ".join(found))
+            raise EditionError("the student edition would contain teacher material or links to "
+                               "it; nothing was written:\n  " + "\n  ".join(found))
     except BaseException:
         shutil.rmtree(dest, ignore_errors=True)
         raise

@@ -64,7 +64,7 @@ def test_student_tree_holds_no_solution_hidden_check_key_or_teacher_doc(tree):
     secret -= lessons
     assert len(secret) > 20, "the solutions should have secret lines to look for"
     markers = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS",
-               "instructor_guide", "instructor guide", "docs/grading.md")
+               "instructor_guide", "docs/grading.md")
     for path in _files(tree):
         try:
             text = path.read_text(encoding="utf-8")
@@ -134,7 +134,7 @@ def test_notebooks_lose_only_the_sentences_for_teachers(tree):
             elif a != b:
                 changed += 1
                 assert edition.drop_teacher_sentences(_source(a)) == _source(b)
-                assert "instructor" not in _source(b).lower()
+                assert "instructor_guide" not in _source(b).lower()
     if any("instructor_guide" in p.read_text() for p in (ROOT / "notebooks").glob("*.ipynb")):
         assert changed
 
@@ -325,12 +325,34 @@ def test_every_link_in_the_student_tree_resolves(tree):
 def test_linked_docs_are_copied_and_teacher_docs_are_not(tmp_path):
     folder = tmp_path / "t"
     (folder / "notebooks").mkdir(parents=True)
+    (folder / "docs").mkdir()
     nb = {"cells": [{"cell_type": "markdown", "metadata": {}, "source": [
-        "See [GLCM](../docs/glossary.md#glcm), [reading](../docs/further_reading.md) and the "
-        "[guide](../docs/instructor_guide/01.md) or [grading](../docs/grading.md)."]}],
+        "See [GLCM](../docs/glossary.md#glcm), [reading](../docs/further_reading.md), the "
+        "[guide](../docs/instructor_guide/01.md), [grading](../docs/grading.md) and "
+        "[the web](https://example.org/docs/x.md)."]}],
         "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
     (folder / "notebooks" / "01.ipynb").write_text(json.dumps(nb))
-    assert edition.linked_docs(folder) == {"glossary.md", "further_reading.md"}
+    (folder / "docs" / "glossary.md").write_text("[timing](timing.md), [up](../README.md)")
+    assert edition.linked_docs(folder) == {"glossary.md", "further_reading.md", "timing.md"}
+
+
+def test_docs_linked_from_docs_are_copied(tmp_path):
+    root = tmp_path / "teacher"
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
+    for name in ("armscontrol", "data", "notebooks", "solutions", "exercises", "scripts", "docs"):
+        shutil.copytree(ROOT / name, root / name, ignore=ignore)
+    for name in ("README.md", "requirements.txt", "runtime.txt", "pyproject.toml", "start.sh"):
+        shutil.copy2(ROOT / name, root / name)
+    (root / "docs" / "glossary.md").write_text("# Glossary\n\nSee [more](more/reading.md).\n")
+    (root / "docs" / "more").mkdir()
+    (root / "docs" / "more" / "reading.md").write_text("Books; [grading](../grading.md).\n")
+    with pytest.raises(edition.EditionError,
+                       match=r"docs/more/reading.md: links to \.\./grading.md, which is not"):
+        edition.build_tree(tmp_path / "bad", root=root)
+    (root / "docs" / "more" / "reading.md").write_text("Books.\n")
+    tree = edition.build_tree(tmp_path / "good", root=root)
+    assert (tree / "docs" / "more" / "reading.md").read_text() == "Books.\n"
+    assert not (tree / "docs" / "grading.md").exists()
 
 
 def test_a_copy_without_a_repository_has_no_badge(tmp_path):
