@@ -128,3 +128,15 @@ def test_fill_badge_replaces_or_adds_the_badge():
     assert filled == f"# Title\n\n[![Binder](x.svg)]({link})\n\nText\n"
     added = links.fill_badge("# Title\n\nText\n", REPO, "main")
     assert added == f"# Title\n\n[![Binder]({links.BADGE_IMAGE})]({link})\n\nText\n"
+
+
+def test_write_readme_fills_the_badge_of_the_readme(tmp_path, monkeypatch, capsys):
+    import armscontrol.__main__ as cli
+
+    (tmp_path / "exercises").mkdir()
+    (tmp_path / "README.md").write_text("# Arms Control Notebooks\n\nText.\n", encoding="utf-8")
+    monkeypatch.setattr(cli, "ROOT", tmp_path)
+    assert main(["links", "--repo", REPO, "--write-readme"]) == 0
+    readme = (tmp_path / "README.md").read_text(encoding="utf-8")
+    assert f"({links.binder_url('my-school', 'arms-control-notebooks', 'main')})" in readme
+    assert "Filled the Binder badge" in capsys.readouterr().out
