@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 from pathlib import Path
 
@@ -15,6 +16,10 @@ Arms Control Notebooks: tools for teachers and maintainers.
   grade     grade a folder of handed-in exercise notebooks: gradebook.csv, a feedback
             file per student, written_answers.csv
   check     validate every data table in data/
+  edition   publish the student edition (no solutions, hidden checks or teacher docs) as a
+            git branch, for Binder and nbgitpuller links
+  links     print the Binder and JupyterHub (nbgitpuller) links of the student edition
+  print     write PDFs of the lessons, exercise sets and primary sources, for paper
 
 Run `python -m armscontrol COMMAND --help` for the options of each command.
 Teachers' guide to grading: docs/grading.md.
@@ -96,6 +101,40 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("check", help="validate every data table",
                         description="Validate every table in data/ (schema, dates, units, sources).")
+
+    edition = commands.add_parser(
+        "edition", help="publish the student edition as a git branch",
+        description="Build the student edition (lessons, exercises, data, package, Binder files "
+                    "and a student README; no solutions, hidden checks, answer key or teacher "
+                    "docs) and commit it to BRANCH of this repository without touching the working "
+                    "tree. Push it with `git push origin BRANCH`.")
+    edition.add_argument("--branch", default="student", help="branch to commit to (default: student)")
+    edition.add_argument("--repo", metavar="OWNER/NAME",
+                         help="GitHub repository for the README's Binder badge (default: the "
+                              "origin remote)")
+    edition.add_argument("--dir", metavar="DIR", type=Path,
+                         help="only write the edition into DIR (a new folder); commit nothing")
+
+    links = commands.add_parser(
+        "links", help="print the Binder and nbgitpuller links for a class",
+        description="Print the Binder link and, with --hub, the JupyterHub nbgitpuller link of the "
+                    "start notebook and of each exercise notebook of the student edition.")
+    links.add_argument("--repo", metavar="OWNER/NAME",
+                       help="GitHub repository (default: the origin remote)")
+    links.add_argument("--branch", default="student", help="student branch (default: student)")
+    links.add_argument("--hub", metavar="URL", help="the JupyterHub's address, for nbgitpuller links")
+    links.add_argument("--write-readme", action="store_true",
+                       help="also fill README.md's Binder badge with the full repository's link "
+                            "(branch main)")
+
+    printing = commands.add_parser(
+        "print", help="write PDFs of the lessons, exercise sets and primary sources",
+        description="Write one PDF per lesson (with its stored outputs), per exercise set (the "
+                    "student version) and per primary source (numbered paragraphs, wide margins, "
+                    "provenance on the first page) into DIR, with Debian's Chromium. A teacher's "
+                    "tool: needs requirements-dev.txt and `apt-get install chromium`.")
+    printing.add_argument("--out", metavar="DIR", type=Path, required=True,
+                          help="folder for the PDFs (created)")
     return parser
 
 
@@ -146,6 +185,36 @@ def main(argv: list[str] | None = None) -> int:
                 for table, rows in counts.items():
                     print(f"  {table}: {rows} rows")
             print("All data tables are valid.")
+        elif args.command in ("edition", "links"):
+            from armscontrol import edition, links
+
+            repo = args.repo or links.repo_from_git(ROOT)
+            if args.command == "links" or not args.dir:
+                if repo is None:
+                    raise ValueError("no GitHub repository: give --repo OWNER/NAME (the two parts "
+                                     "after github.com/ in the address of your copy)")
+            if args.command == "links":
+                print(links.format_links(repo, args.branch, args.hub, root=ROOT), end="")
+                if args.write_readme:
+                    readme = ROOT / "README.md"
+                    readme.write_text(links.fill_badge(readme.read_text(encoding="utf-8"), repo,
+                                                       "main"), encoding="utf-8")
+                    print(f"Filled the Binder badge of {readme}.")
+            elif args.dir:
+                dest = edition.build_tree(args.dir, repo=repo, branch=args.branch)
+                print(f"Wrote the student edition to {dest} (scanned: no teacher material).")
+            else:
+                commit, created = edition.publish(args.branch, repo=repo)
+                if subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain"],
+                                  capture_output=True, text=True).stdout.strip():
+                    print("Note: built from the last commit; uncommitted changes are not in it.")
+                print(f"{'Committed' if created else 'Unchanged:'} {args.branch} at {commit[:12]}. "
+                      f"Publish it with: git push origin {args.branch}")
+        elif args.command == "print":
+            from armscontrol import printing
+
+            for path in printing.print_all(args.out):
+                print(f"  {path}  ({path.stat().st_size // 1024} KB)")
     except (OSError, ValueError, RuntimeError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1

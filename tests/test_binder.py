@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from armscontrol import ROOT
+from armscontrol import ROOT, links
 
 
 def test_runtime_is_python_311_or_312():
@@ -21,11 +21,29 @@ def test_runtime_requirements_are_pinned():
             assert re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[0-9][^\s]*", line), f"unpinned: {line}"
 
 
-def test_readme_badge_opens_the_start_notebook():
+def test_readme_links_name_no_placeholder_account():
+    """No clickable Binder link may point at a made-up OWNER: it would open nothing."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    badge = re.search(r"\(https://mybinder\.org/v2/gh/[^)]*\)", readme)
-    assert badge, "README has no Binder badge link"
-    assert "urlpath=lab/tree/notebooks/00_start_here.ipynb" in badge.group(0)
+    for link in re.findall(r"\((https://mybinder\.org/v2/gh/[^)]*)\)", readme):
+        assert "/OWNER/" not in link, link
+    assert "OWNER/NAME" in readme and "github.com/" in readme  # says where OWNER comes from
+
+
+def test_readme_documents_the_links_the_links_command_prints():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for link in (links.binder_url("OWNER", "NAME", "student"),
+                 links.nbgitpuller_url("https://YOUR-HUB", "OWNER", "NAME", "student"),
+                 links.binder_url("OWNER", "NAME", "main")):
+        assert f"`{link}`" in readme, link
+
+
+def test_filled_readme_badge_opens_the_start_notebook():
+    readme = links.fill_badge((ROOT / "README.md").read_text(encoding="utf-8"),
+                              "my-school/arms-control-notebooks", "main")
+    badge = re.search(r"\[!\[Binder\]\([^)]*\)\]\((https://mybinder\.org/v2/gh/[^)]*)\)", readme)
+    assert badge, "no Binder badge after links --write-readme"
+    assert badge.group(1) == ("https://mybinder.org/v2/gh/my-school/arms-control-notebooks/main"
+                              "?urlpath=lab%2Ftree%2Fnotebooks%2F00_start_here.ipynb")
     assert (ROOT / "notebooks" / "00_start_here.ipynb").exists()
 
 
