@@ -230,3 +230,18 @@ def test_ranges_we_converted_from_miles_say_so_and_are_right():
         assert sum_shown, f"{row.claim_id}: say the conversion as '(N mi = M km)'"
         miles, km = (int(n.replace(",", "")) for n in sum_shown.groups())
         assert km == round(miles * KM_PER_MILE) == row.range_km, row.claim_id
+
+
+def test_inf_eliminations_cover_every_eliminated_system_and_add_up_to_the_totals():
+    """Every system marked 'eliminated under INF' has a count, and each party's counts add up
+    to the total the events table gives for the end of eliminations (846 US, 1,846 Soviet)."""
+    elims = data.load_inf_eliminations()
+    missiles = data.load_missiles()
+    eliminated = set(missiles.loc[missiles["inf_status"] == "eliminated under INF", "system_id"])
+    assert eliminated == set(elims["system_id"])
+    summary = data.load_events().set_index("event_id").loc["inf_eliminations_complete", "summary"]
+    us_total, soviet_total = (int(n.replace(",", "")) for n in
+                              re.search(r"eliminated ([\d,]+) and the Soviet Union ([\d,]+)",
+                                        summary).groups())
+    sums = elims.groupby("party", observed=True)["missiles_eliminated"].sum()
+    assert (sums["US"], sums["USSR"]) == (us_total, soviet_total) == (846, 1846)
