@@ -46,9 +46,14 @@ def test_relative_links_point_to_existing_files(path):
 @pytest.mark.parametrize("path", LESSON_FILES, ids=lambda p: p.name)
 def test_lesson_has_the_standard_parts(path):
     text = markdown(nbformat.read(path, as_version=4)).lower()
-    for part in ["objectives", "time needed", "sources used", "key points", "discussion",
-                 "try it", "../exercises/"]:
+    for part in ["objectives", "**time:** ", "sources used", "key points", "## perspectives",
+                 "discussion", "try it", "../exercises/"]:
         assert part in text, f"{path.name} lacks '{part}'"
+    first = nbformat.read(path, as_version=4).cells[0].source
+    assert "**Time:** " in first, f"{path.name}: the Time line belongs in the first cell"
+    prose = "\n".join(line for line in text.splitlines() if not line.startswith("**time:** "))
+    assert "time needed" not in prose and "45 minutes" not in prose, \
+        f"{path.name} states a time outside its computed Time line"
 
 
 @pytest.mark.parametrize("path", STORED, ids=lambda p: p.name)
