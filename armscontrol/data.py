@@ -31,6 +31,12 @@ MAX_RANGE_KM = 20_004
 PRECISIONS = ("day", "month", "year")
 TREATY_CODES = ("INF", "New START", "other")
 ACTORS = ("US", "USSR", "Russia", "NATO", "China", "other")
+#: What kind of source a row rests on (the vocabulary of every table; data/README.md).
+SOURCE_KINDS = ("official", "treaty text", "wire service", "news report",
+                "research or think tank", "reference work", "other")
+#: What a primary source is, as a document (sources.csv, ``kind``).
+DOCUMENT_KINDS = ("news report", "state-media compilation", "treaty text", "remarks",
+                  "radio address", "government article", "statement", "fact sheet")
 EVENT_TYPES = (
     "deployment", "decision", "negotiation", "signature", "ratification", "entry into force",
     "implementation", "inspection", "data exchange", "accusation", "denial", "statement",
@@ -96,21 +102,30 @@ def _check_offsets(row: dict, fail: Callable[[str, str], DataError]) -> None:
         raise fail("end", f"end ({row['end']}) must be greater than start ({row['start']})")
 
 
+def _check_retrieved_from(row: dict, fail: Callable[[str, str], DataError]) -> None:
+    url = (row.get("retrieved_from") or "").strip()
+    if url and not re.match(r"https?://\S+$", url):
+        raise fail("retrieved_from", f"{url!r} is not a web address")
+
+
 TABLES: dict[str, Table] = {t.name: t for t in [
     Table("sources", {
         "source_id": Column("id"), "file": TEXT, "sha256": TEXT, "outlet": TEXT,
-        "kind": Column("category", choices=("news report", "state-media compilation")),
+        "kind": Column("category", choices=DOCUMENT_KINDS),
         "headline": TEXT, "date": Column("date"),
         "date_precision": Column("category", choices=PRECISIONS),
         "date_status": Column("category", choices=("read from text", "inferred", "estimate")),
         "date_evidence": TEXT, "cleaning_notes": TEXT, **URL_ONLY,
-    }, key=("source_id",)),
+        "short_name": TEXT, "source_kind": Column("category", choices=SOURCE_KINDS),
+        "licence": TEXT, "retrieved_from": OPTIONAL, "extent": TEXT,
+    }, key=("source_id",), row_checks=(_check_retrieved_from,)),
     Table("quotes", {
         "quote_id": Column("id"), "source_id": Column("text", refers_to="sources.source_id"),
         "speaker": TEXT, "role": TEXT, "quote": TEXT,
         "start": Column("int", minimum=0), "end": Column("int", minimum=1),
-        "attribution": Column("category", choices=("direct", "relayed", "fragment")),
-        "evidence_of": TEXT,
+        "attribution": Column("category", choices=("direct", "relayed", "fragment", "document")),
+        "evidence_of": TEXT, "paragraph": Column("int", minimum=1),
+        "source_kind": Column("category", choices=SOURCE_KINDS),
     }, key=("quote_id",), cites_source=False, row_checks=(_check_offsets,)),
     Table("events", {
         "event_id": Column("id"), "date": Column("date"),
@@ -362,9 +377,14 @@ def _check_quote_offsets(frame: pd.DataFrame, rows: list[tuple[int, dict]], path
                          data_dir: Path) -> None:
     _, source_rows = _read_rows(data_dir / "sources.csv")
     files = {r["source_id"]: r["file"] for _, r in source_rows}
+    kinds = {r["source_id"]: r.get("source_kind", "").strip() for _, r in source_rows}
     texts: dict[str, str] = {}
     for line, row in rows:
         sid = row["source_id"]
+        if row["source_kind"].strip() != kinds[sid]:
+            raise DataError(f"{_rel(path)}, line {line}", "source_kind",
+                            f"{row['source_kind']!r} differs from the source_kind of {sid} in "
+                            f"sources.csv ({kinds[sid]!r}); a quote has its source's kind")
         if sid not in texts:
             texts[sid] = (data_dir / "sources" / files[sid]).read_text(encoding="utf-8")
         start, end = int(row["start"]), int(row["end"])
@@ -425,12 +445,12 @@ def split_list(value: str) -> list[str]:
 
 
 def load_sources(data_dir: Path | None = None) -> pd.DataFrame:
-    """The primary sources: one row per article (see data/README.md, sources.csv)."""
+    """The primary sources: one row per article or period document (data/README.md, sources.csv)."""
     return load_table("sources", data_dir)
 
 
 def load_quotes(data_dir: Path | None = None) -> pd.DataFrame:
-    """Every direct quotation in both articles, with raw-text offsets (start, end: characters)."""
+    """Quotes from every primary source, with raw-text offsets (start, end) and paragraph numbers."""
     return load_table("quotes", data_dir)
 
 
