@@ -3,6 +3,7 @@
 Whether each notebook runs and shows what it stored is checked by nbval (see test.sh); this file
 checks what nbval does not.
 """
+import json
 import re
 import subprocess
 import sys
@@ -97,3 +98,44 @@ def test_quotes_are_loaded_not_retyped(path):
     for quote in data.load_quotes()["quote"]:
         if len(quote) >= 40:
             assert quote[:40] not in sources, f"{path.name} retypes the quote {quote[:40]!r}"
+
+
+def _map_times(text: str, prefix: str) -> dict[int, str]:
+    """Return {lesson number: time cell} from a markdown map of lessons."""
+    rows = re.findall(rf"^\| (\d)[^|]*\| \[[^\]]+\]\({re.escape(prefix)}[^)]+\) \| ([^|]+) \|", text,
+                      flags=re.M)
+    return {int(n): t.strip() for n, t in rows}
+
+
+def _expected_times() -> dict[int, str]:
+    times = {}
+    for lesson in LESSONS:
+        core, full = lesson.class_time()
+        times[lesson.number] = f"{core} min" if core == full else f"{core} / {full} min"
+    return times
+
+
+def test_maps_of_lessons_show_the_computed_times():
+    expected = _expected_times()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = markdown(nbformat.read(ROOT / "notebooks" / "00_start_here.ipynb", as_version=4))
+    assert _map_times(readme, "notebooks/") == expected, "README map of lessons: times out of date"
+    assert _map_times(start, "") == expected, "start notebook's map of lessons: times out of date"
+    guide = (ROOT / "docs" / "instructor_guide.md").read_text(encoding="utf-8")
+    assert _map_times(guide, "instructor_guide/") == {n: t for n, t in expected.items() if n}, \
+        "instructor guide: lesson times out of date"
+
+
+def test_class_time_reads_the_time_line(tmp_path):
+    lesson = LESSONS[1]
+    cell = {"cell_type": "markdown", "metadata": {}, "source": [
+        "# T\n", "\n", "**Time:** about 40 minutes for the core sections (90 with the extensions), x"]}
+    (tmp_path / lesson.notebook).write_text('{"cells": [' + json.dumps(cell) + "]}")
+    assert lesson.class_time(tmp_path) == (40, 90)
+    cell["source"] = ["**Time:** about 15 minutes, by the rule"]
+    (tmp_path / lesson.notebook).write_text('{"cells": [' + json.dumps(cell) + "]}")
+    assert lesson.class_time(tmp_path) == (15, 15)
+    cell["source"] = ["no time here"]
+    (tmp_path / lesson.notebook).write_text('{"cells": [' + json.dumps(cell) + "]}")
+    with pytest.raises(ValueError, match=lesson.notebook):
+        lesson.class_time(tmp_path)
