@@ -139,3 +139,20 @@ def test_class_time_reads_the_time_line(tmp_path):
     (tmp_path / lesson.notebook).write_text('{"cells": [' + json.dumps(cell) + "]}")
     with pytest.raises(ValueError, match=lesson.notebook):
         lesson.class_time(tmp_path)
+
+
+def _glossary_anchors() -> set[str]:
+    text = (ROOT / "docs" / "glossary.md").read_text(encoding="utf-8")
+    headings = re.findall(r"^#{1,6} (.+)$", text, flags=re.M)
+    return {re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-") for h in headings}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_glossary_links_point_to_terms_that_exist(path):
+    anchors = _glossary_anchors()
+    text = markdown(nbformat.read(path, as_version=4))
+    targets = re.findall(r"\]\(\.\./docs/glossary\.md#([^)]+)\)", text)
+    if path.stem[:2] in {f"{n:02d}" for n in range(1, 7)}:
+        assert targets, f"{path.name} links no glossary term"
+    missing = sorted(set(targets) - anchors)
+    assert not missing, f"{path.name} links glossary anchors that do not exist: {missing}"
