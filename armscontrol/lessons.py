@@ -55,6 +55,9 @@ class Lesson:
 LESSONS: list[Lesson] = [
     Lesson(0, "00_start_here", "Start here",
            "How does this module work, and what are our two sources?"),
+    Lesson(0, "00b_python_primer", "Python primer",
+           "How do you read, change and write the few lines of Python that the lessons and "
+           "exercises use?"),
     Lesson(1, "01_reading_the_sources", "Reading the sources",
            "What are these two articles, when were they written, and how do they frame events?"),
     Lesson(2, "02_inf_treaty_1987", "The INF Treaty, 1987",
@@ -71,7 +74,8 @@ LESSONS: list[Lesson] = [
 
 
 def lessons_table() -> pd.DataFrame:
-    """Return the lessons as a DataFrame indexed by number: title, core_minutes, full_minutes
+    """Return the lessons as a DataFrame indexed by number (0 twice: the start notebook and the
+    primer): title, core_minutes, full_minutes
     (class time of the core sections and of the whole lesson, from each Time line), question,
     notebook, exercise."""
     rows = []

@@ -148,3 +148,25 @@ def test_python_examples_in_the_glossary_are_right(example: str, expected: str) 
     import pandas as pd
     assert example in GLOSSARY.read_text(encoding="utf-8")
     assert eval(example, {"pd": pd}) == pd.Timestamp(expected)
+
+
+def glossary_links() -> list[tuple[str, str]]:
+    """Return (where, anchor) for every link to glossary.md#anchor in the notebooks and docs."""
+    found = []
+    places = [(p, "\n".join(c.source for c in __import__("nbformat").read(p, as_version=4).cells
+                            if c.cell_type == "markdown"))
+              for p in sorted((ROOT / "notebooks").glob("*.ipynb"))]
+    places += [(p, p.read_text(encoding="utf-8"))
+               for p in [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]]
+    for path, text in places:
+        for anchor in re.findall(r"glossary\.md#([\w-]+)\)", text):
+            found.append((str(path.relative_to(ROOT)), anchor))
+    return found
+
+
+def test_links_into_the_glossary_name_real_terms() -> None:
+    anchors = {slug(h) for h in headings()}
+    links = glossary_links()
+    assert links, "nothing links to the glossary yet (the primer should)"
+    broken = sorted({f"{where}: #{anchor}" for where, anchor in links if anchor not in anchors})
+    assert not broken, "links to glossary terms that do not exist:\n" + "\n".join(broken)

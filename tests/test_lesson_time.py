@@ -75,6 +75,16 @@ def test_counts_and_split() -> None:
     assert timing.unmarked == []
 
 
+def test_challenges_count_on_top_of_their_code_cell() -> None:
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# T\n\n## 1. Lists (core)\n\n### Challenge 1: a list"),
+        nbformat.v4.new_code_cell("answer = ..."),
+        nbformat.v4.new_markdown_cell("### Challenge 2: another")])
+    section = lesson_time.lesson_time(nb).sections[1]
+    assert (section.challenges, section.code_cells, section.try_its) == (2, 1, 0)
+    assert section.minutes == pytest.approx(section.words / 150 + 1.5 + 2 * 3)
+
+
 def test_rounding() -> None:
     assert [lesson_time.rounded(m) for m in (0, 2.4, 7.4, 7.5, 12.49, 62.5)] == [5, 5, 5, 10, 10, 65]
 
@@ -149,6 +159,7 @@ def test_docs_state_the_rule_the_tool_uses() -> None:
     assert f"**{lesson_time.MINUTES_PER_CODE_CELL:g} minutes** (read the code" in text
     assert f"**{lesson_time.MINUTES_PER_TRY_IT} minutes** of hands-on work" in text
     assert f"**{lesson_time.MINUTES_PER_PROMPT} minutes**" in text
+    assert f"**{lesson_time.MINUTES_PER_CHALLENGE} minutes** to write the code" in text
     assert f"nearest {lesson_time.ROUND_TO} minutes" in text
 
 

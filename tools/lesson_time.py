@@ -13,6 +13,8 @@ The rule (docs/timing.md explains where each figure comes from):
   read at ``WORDS_PER_MINUTE``;
 * each code cell: ``MINUTES_PER_CODE_CELL`` (read the code, run it, read its output);
 * each ``### Try it`` heading: ``MINUTES_PER_TRY_IT`` of hands-on work, on top of reading it;
+* each ``### Challenge`` heading (the primer's exercises): ``MINUTES_PER_CHALLENGE`` to write the
+  code, on top of its code cell;
 * each discussion prompt: ``MINUTES_PER_PROMPT``. A prompt is a numbered item (``1. ...``) under
   a ``### Discussion`` heading; a discussion heading with no numbered items counts as one prompt.
 
@@ -38,6 +40,7 @@ WORDS_PER_MINUTE = 150
 MINUTES_PER_CODE_CELL = 1.5
 MINUTES_PER_TRY_IT = 5
 MINUTES_PER_PROMPT = 3
+MINUTES_PER_CHALLENGE = 3
 ROUND_TO = 5
 
 TIME_PREFIX = "**Time:** "
@@ -47,6 +50,7 @@ NAV_TAG = "navigation"
 SECTION = re.compile(r"^##\s+(?!#)(.*?)\s*$")
 NUMBERED = re.compile(r"^\d+\.\s")
 TRY_IT = re.compile(r"^###\s+Try it\b", re.IGNORECASE)
+CHALLENGE = re.compile(r"^###\s+Challenge\b", re.IGNORECASE)
 DISCUSSION = re.compile(r"^###\s+Discussion\b", re.IGNORECASE)
 HEADING = re.compile(r"^#{1,6}\s")
 PROMPT = re.compile(r"^\d+\.\s")
@@ -66,12 +70,14 @@ class Section:
     code_cells: int = 0
     try_its: int = 0
     prompts: int = 0
+    challenges: int = 0
 
     @property
     def minutes(self) -> float:
         """Estimated minutes for this section by the rule (unrounded)."""
         return (self.words / WORDS_PER_MINUTE + self.code_cells * MINUTES_PER_CODE_CELL
-                + self.try_its * MINUTES_PER_TRY_IT + self.prompts * MINUTES_PER_PROMPT)
+                + self.try_its * MINUTES_PER_TRY_IT + self.prompts * MINUTES_PER_PROMPT
+                + self.challenges * MINUTES_PER_CHALLENGE)
 
 
 @dataclass
@@ -111,7 +117,8 @@ class LessonTime:
         return [s.heading for s in self.sections if not s.marked]
 
     def totals(self, attribute: str, kind: str | None = None) -> int:
-        """Sum of ``attribute`` (words, code_cells, try_its, prompts) over sections of ``kind``."""
+        """Sum of ``attribute`` (words, code_cells, try_its, prompts, challenges) over the
+        sections of ``kind`` (all sections if None)."""
         return sum(getattr(s, attribute) for s in self.sections if kind in (None, s.kind))
 
 
@@ -176,6 +183,8 @@ def lesson_time(nb: nbformat.NotebookNode) -> LessonTime:
                 result.sections.append(current)
             elif TRY_IT.match(line):
                 current.try_its += 1
+            elif CHALLENGE.match(line):
+                current.challenges += 1
             elif DISCUSSION.match(line):
                 in_discussion = True
             elif in_discussion and PROMPT.match(line):
@@ -244,7 +253,8 @@ def describe(path: Path, timing: LessonTime) -> str:
     for s in timing.sections:
         flag = "" if s.marked else "  [no (core)/(extension) marker]"
         rows.append(f"  {s.kind:9} {s.minutes:5.1f} min  {s.words:4} words {s.code_cells:2} code "
-                    f"{s.try_its} try-it {s.prompts} prompts  {s.heading}{flag}")
+                    f"{s.try_its} try-it {s.prompts} prompts {s.challenges} challenges  "
+                    f"{s.heading}{flag}")
     return "\n".join(rows)
 
 

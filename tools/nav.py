@@ -26,11 +26,11 @@ def nav_markdown(index: int) -> str:
     parts = []
     if index > 0:
         prev = LESSONS[index - 1]
-        parts.append(f"[← {prev.number:02d} {prev.title}]({prev.notebook})")
+        parts.append(f"[← {prev.stem.split('_')[0]} {prev.title}]({prev.notebook})")
     parts.append("[Contents](00_start_here.ipynb#Map-of-lessons)")
     if index + 1 < len(LESSONS):
         nxt = LESSONS[index + 1]
-        parts.append(f"[{nxt.number:02d} {nxt.title} →]({nxt.notebook})")
+        parts.append(f"[{nxt.stem.split('_')[0]} {nxt.title} →]({nxt.notebook})")
     return " | ".join(parts)
 
 
