@@ -159,3 +159,11 @@ def test_glossary_links_point_to_terms_that_exist(path):
         assert targets, f"{path.name} links no glossary term"
     missing = sorted(set(targets) - anchors)
     assert not missing, f"{path.name} links glossary anchors that do not exist: {missing}"
+
+
+@pytest.mark.parametrize("lesson", [l for l in LESSONS if l.number > 0], ids=lambda l: l.stem)
+def test_instructor_guide_timing_plan_matches_the_lesson(lesson):
+    guide = (ROOT / "docs" / "instructor_guide" / f"{lesson.stem}.md").read_text(encoding="utf-8")
+    core, full = lesson.class_time()
+    heading = f"## Timing plan (core {core} minutes; {full} with the extensions)"
+    assert heading in guide, f"{lesson.stem}.md: timing plan heading should read {heading!r}"
