@@ -167,3 +167,33 @@ def test_instructor_guide_timing_plan_matches_the_lesson(lesson):
     core, full = lesson.class_time()
     heading = f"## Timing plan (core {core} minutes; {full} with the extensions)"
     assert heading in guide, f"{lesson.stem}.md: timing plan heading should read {heading!r}"
+
+
+def test_lessons_explain_each_new_operation_where_it_first_appears():
+    """Each Python/pandas operation a lesson's code uses for the first time in the module (not
+    in the primer or an earlier lesson) is named in that lesson's text or in a code comment."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    import test_primer_coverage as coverage  # the primer's parser of operations
+
+    seen = coverage.taught_in(coverage.PRIMER)
+    problems = []
+    for path in sorted((ROOT / "notebooks").glob("0[0-6]_*.ipynb")):
+        cells = coverage.notebook_cells(path)
+        aliases = coverage.module_aliases(coverage.parsed(cells))
+        explained = "\n".join(c["source"] for c in cells)  # prose and code comments
+        ops: set[str] = set()
+        for cell in cells:
+            if cell["cell_type"] == "code":
+                ops |= coverage.operations(coverage.code_of(cell), aliases)
+        for op in sorted(ops - seen - coverage.TRIVIAL):
+            if op.startswith(("armscontrol", "syntax: /")):
+                continue
+            name = op.split(": ")[-1].split(".")[-1].split(" ")[0]
+            if name == "comprehension":
+                name = "{key: value for"
+            if name == "|":  # a table's column bars would match "|" itself
+                name = '| means "or"'
+            if name not in explained:
+                problems.append(f"{path.name}: {op}")
+        seen |= ops
+    assert not problems, "operations used but never explained:\n" + "\n".join(problems)
