@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -37,6 +37,9 @@ SOURCE_KINDS = ("official", "treaty text", "wire service", "news report",
 #: What a primary source is, as a document (sources.csv, ``kind``).
 DOCUMENT_KINDS = ("news report", "state-media compilation", "treaty text", "remarks",
                   "radio address", "government article", "statement", "fact sheet")
+#: The tables of facts checked against references, each row with a ``source_kind``.
+FACT_TABLES = ("events", "treaties", "treaty_limits", "missiles", "missile_ranges",
+               "inf_eliminations", "sites", "new_start_counts")
 EVENT_TYPES = (
     "deployment", "decision", "negotiation", "signature", "ratification", "entry into force",
     "implementation", "inspection", "data exchange", "accusation", "denial", "statement",
@@ -82,12 +85,17 @@ class Table:
 
 
 TEXT, OPTIONAL = Column("text"), Column("text", required=False)
+#: A fact table's ``source_kind``: the kind of the reference in ``source_url``, or of the article
+#: its ``source_quote`` comes from when it has no reference (data/README.md, "Source kinds").
+SOURCE_KIND = Column("category", choices=SOURCE_KINDS)
 SOURCE_COLUMNS = {
     "source_quote": Column("list", required=False, refers_to="quotes.quote_id"),
     "source_url": Column("text", required=False),
     "source_title": Column("text", required=False),
+    "source_kind": SOURCE_KIND,
 }
 URL_ONLY = {"source_url": Column("text", required=False), "source_title": Column("text", required=False)}
+CITED = {**URL_ONLY, "source_kind": SOURCE_KIND}
 
 
 def _check_range_order(row: dict, fail: Callable[[str, str], DataError]) -> None:
@@ -139,7 +147,7 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         "treaty_id": Column("id"), "name": TEXT, "parties": TEXT, "signed": Column("date"),
         "entered_into_force": Column("date", required=False),
         "ended": Column("date", required=False), "end_reason": OPTIONAL, "scope": TEXT,
-        **URL_ONLY,
+        **CITED,
     }, key=("treaty_id",)),
     Table("treaty_limits", {
         "treaty_id": Column("text", refers_to="treaties.treaty_id"), "limit_id": Column("id"),
@@ -151,7 +159,7 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         "basing": Column("category", choices=("ground", "sea", "air")), "kind": TEXT,
         "inf_status": Column("category", choices=(
             "eliminated under INF", "disputed", "post-INF", "outside INF")),
-        **URL_ONLY,
+        **CITED,
     }, key=("system_id",)),
     Table("missile_ranges", {
         "claim_id": Column("id"), "system_id": Column("text", refers_to="missiles.system_id"),
@@ -164,18 +172,18 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         "party": Column("category", choices=("US", "USSR")),
         "missiles_eliminated": Column("int", minimum=0, maximum=10_000),
         "launchers_eliminated": Column("int", required=False, minimum=0, maximum=10_000),
-        **URL_ONLY,
+        **CITED,
     }, key=("system_id", "party")),
     Table("sites", {
         "site_id": Column("id"), "name": TEXT, "kind": TEXT, "country": TEXT,
         "lat": Column("float", minimum=-90, maximum=90),
-        "lon": Column("float", minimum=-180, maximum=180), "note": OPTIONAL, **URL_ONLY,
+        "lon": Column("float", minimum=-180, maximum=180), "note": OPTIONAL, **CITED,
     }, key=("site_id",)),
     Table("new_start_counts", {
         "as_of": Column("date"), "party": Column("category", choices=("US", "Russia")),
         "deployed_launchers": Column("int", minimum=0, maximum=5_000),
         "deployed_warheads": Column("int", minimum=0, maximum=20_000),
-        "total_launchers": Column("int", minimum=0, maximum=5_000), **URL_ONLY,
+        "total_launchers": Column("int", minimum=0, maximum=5_000), **CITED,
     }, key=("as_of", "party"), row_checks=(_check_range_order,)),
 ]}
 
@@ -321,7 +329,7 @@ def _typed(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
             parsed = [(_parse_date(v) or (pd.NaT, ""))[0] if v else pd.NaT for v in text.fillna("")]
             out[name] = pd.to_datetime(pd.Series(parsed, index=out.index, dtype="object"))
         elif col.kind == "category":
-            out[name] = pd.Categorical(text, categories=list(col.choices))
+            out[name] = pd.Categorical(text.where(text != ""), categories=list(col.choices))
         else:
             out[name] = text.fillna("")
     return out
@@ -404,10 +412,18 @@ def validate_frame(name: str, frame: pd.DataFrame, data_dir: Path | None = None,
     """Check rows you built yourself (e.g. new events) with the same rules as the data set.
 
     ``frame`` may hold text or already-typed columns (Timestamps are written back as ISO dates
-    at their stated precision). Returns the typed DataFrame; raises :class:`DataError` naming
-    the row (counting from 0, as pandas does) and the column.
+    at their stated precision); it may leave out ``source_kind``, which the data files must
+    give. Returns the typed DataFrame; raises :class:`DataError` naming the row (counting from
+    0, as pandas does) and the column.
     """
     table, data_dir = TABLES[name], Path(data_dir or DATA_DIR)
+    if "source_kind" in table.columns:
+        # Rows a student builds may leave source_kind out (the column or the value); a value
+        # given is still checked against SOURCE_KINDS.
+        if "source_kind" not in frame.columns:
+            frame = frame.assign(source_kind="")
+        table = replace(table, columns={**table.columns, "source_kind": replace(
+            SOURCE_KIND, required=False)})
     missing = [c for c in table.columns if c not in frame.columns]
     if missing:
         raise DataError(label, missing[0], "column missing (expected columns: "
@@ -437,6 +453,25 @@ def validate_events(frame: pd.DataFrame, data_dir: Path | None = None) -> pd.Dat
 def validate_all(data_dir: Path | None = None) -> dict[str, int]:
     """Load every table; return ``{table: row count}`` or raise the first :class:`DataError`."""
     return {name: len(load_table(name, data_dir)) for name in TABLES}
+
+
+def rows_by_source_kind(kind: str, data_dir: Path | None = None) -> pd.DataFrame:
+    """Return every row of the fact tables (:data:`FACT_TABLES`) whose ``source_kind`` is ``kind``.
+
+    One row per data row, with columns ``table`` (e.g. ``"events"``), ``row`` (the row's key,
+    e.g. ``"inf_signed"``; several key columns joined with ``/``) and ``source_title``. Raises
+    ``ValueError`` for a kind that is not one of :data:`SOURCE_KINDS`.
+    """
+    if kind not in SOURCE_KINDS:
+        raise ValueError(f"{kind!r} is not a source kind; use one of: {', '.join(SOURCE_KINDS)}")
+    found = []
+    for name in FACT_TABLES:
+        table, frame = TABLES[name], load_table(name, data_dir)
+        for _, row in frame[frame["source_kind"] == kind].iterrows():
+            key = "/".join(str(row[k].date()) if isinstance(row[k], pd.Timestamp) else str(row[k])
+                           for k in table.key)
+            found.append({"table": name, "row": key, "source_title": row["source_title"]})
+    return pd.DataFrame(found, columns=["table", "row", "source_title"])
 
 
 def split_list(value: str) -> list[str]:
