@@ -213,4 +213,32 @@ def test_claims_table_points_at_real_passages():
         assert 0 <= row.start < len(sources.raw_text(row.source_id))
         assert row.evidence and "nan" not in row.evidence.lower()
     sequence = table[table["quote_id"] == "sm_q17"].iloc[0]
-    assert "before" in sequence["evidence"] and sequence["first_reading"].startswith("contradicted")
+    # The chronology puts O'Brien's remark before Putin's 22 October remarks, and the text's own
+    # tenses ("has commented", "had previously suggested") do not say otherwise: out of order,
+    # not contradicted.
+    assert "before" in sequence["evidence"] and "had previously suggested" in sequence["evidence"]
+    assert sequence["first_reading"] == "supported (told out of order)"
+    assert sources.find_passage("statemedia_2020", "had previously suggested")
+
+
+def test_eliminations_check_names_the_systems_the_table_lacks():
+    check = an.eliminations_check()
+    table = data.load_inf_eliminations()
+    missiles = data.load_missiles()
+    eliminated = missiles[missiles["inf_status"] == "eliminated under INF"]
+    lacking = eliminated[~eliminated["system_id"].isin(table["system_id"])]["name"]
+    assert check["systems_missing"] == sorted(lacking)
+    assert check["table_total"] == table["missiles_eliminated"].sum()
+    assert sum(check["by_party"].values()) == check["table_total"]
+    assert "missiles" in check["event_summary"]
+
+
+def test_thousands_reading_follows_the_completeness_of_the_table():
+    table = an.claims_table()
+    row = table[table["claim"].str.startswith("The treaty destroyed thousands")].iloc[0]
+    check = an.eliminations_check()
+    if check["systems_missing"]:
+        assert row["first_reading"] != "supported"
+        for name in check["systems_missing"]:
+            assert name in row["evidence"]
+    assert check["event_summary"] in row["evidence"]

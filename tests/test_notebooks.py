@@ -3,6 +3,7 @@
 Whether each notebook runs and shows what it stored is checked by nbval (see test.sh); this file
 checks what nbval does not.
 """
+import json
 import re
 import subprocess
 import sys
@@ -46,9 +47,14 @@ def test_relative_links_point_to_existing_files(path):
 @pytest.mark.parametrize("path", LESSON_FILES, ids=lambda p: p.name)
 def test_lesson_has_the_standard_parts(path):
     text = markdown(nbformat.read(path, as_version=4)).lower()
-    for part in ["objectives", "time needed", "sources used", "key points", "discussion",
-                 "try it", "../exercises/"]:
+    for part in ["objectives", "**time:** ", "sources used", "key points", "## perspectives",
+                 "discussion", "try it", "../exercises/"]:
         assert part in text, f"{path.name} lacks '{part}'"
+    first = nbformat.read(path, as_version=4).cells[0].source
+    assert "**Time:** " in first, f"{path.name}: the Time line belongs in the first cell"
+    prose = "\n".join(line for line in text.splitlines() if not line.startswith("**time:** "))
+    assert "time needed" not in prose and "45 minutes" not in prose, \
+        f"{path.name} states a time outside its computed Time line"
 
 
 @pytest.mark.parametrize("path", STORED, ids=lambda p: p.name)
@@ -92,3 +98,102 @@ def test_quotes_are_loaded_not_retyped(path):
     for quote in data.load_quotes()["quote"]:
         if len(quote) >= 40:
             assert quote[:40] not in sources, f"{path.name} retypes the quote {quote[:40]!r}"
+
+
+def _map_times(text: str, prefix: str) -> dict[str, str]:
+    """Return {"0", "0b", "1", ...: time cell} from a markdown map of lessons."""
+    rows = re.findall(rf"^\| (\d+b?)[^|]*\| \[[^\]]+\]\({re.escape(prefix)}[^)]+\) \| ([^|]+) \|",
+                      text, flags=re.M)
+    return {n: t.strip() for n, t in rows}
+
+
+def _expected_times() -> dict[str, str]:
+    times = {}
+    for lesson in LESSONS:
+        core, full = lesson.class_time()
+        key = lesson.stem.split("_")[0].lstrip("0") or "0"
+        key = "0b" if key == "b" else key
+        times[key] = f"{core} min" if core == full else f"{core} / {full} min"
+    return times
+
+
+def test_maps_of_lessons_show_the_computed_times():
+    expected = _expected_times()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = markdown(nbformat.read(ROOT / "notebooks" / "00_start_here.ipynb", as_version=4))
+    assert _map_times(readme, "notebooks/") == expected, "README map of lessons: times out of date"
+    assert _map_times(start, "") == expected, "start notebook's map of lessons: times out of date"
+    guide = (ROOT / "docs" / "instructor_guide.md").read_text(encoding="utf-8")
+    assert _map_times(guide, "instructor_guide/") == {n: t for n, t in expected.items()
+                                                      if n not in {"0", "0b"}}, \
+        "instructor guide: lesson times out of date"
+
+
+def test_class_time_reads_the_time_line(tmp_path):
+    lesson = LESSONS[1]
+    cell = {"cell_type": "markdown", "metadata": {}, "source": [
+        "# T\n", "\n", "**Time:** about 40 minutes for the core sections (90 with the extensions), x"]}
+    (tmp_path / lesson.notebook).write_text('{"cells": [' + json.dumps(cell) + "]}")
+    assert lesson.class_time(tmp_path) == (40, 90)
+    cell["source"] = ["**Time:** about 15 minutes, by the rule"]
+    (tmp_path / lesson.notebook).write_text('{"cells": [' + json.dumps(cell) + "]}")
+    assert lesson.class_time(tmp_path) == (15, 15)
+    cell["source"] = ["no time here"]
+    (tmp_path / lesson.notebook).write_text('{"cells": [' + json.dumps(cell) + "]}")
+    with pytest.raises(ValueError, match=lesson.notebook):
+        lesson.class_time(tmp_path)
+
+
+def _glossary_anchors() -> set[str]:
+    text = (ROOT / "docs" / "glossary.md").read_text(encoding="utf-8")
+    headings = re.findall(r"^#{1,6} (.+)$", text, flags=re.M)
+    return {re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-") for h in headings}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_glossary_links_point_to_terms_that_exist(path):
+    anchors = _glossary_anchors()
+    text = markdown(nbformat.read(path, as_version=4))
+    targets = re.findall(r"\]\(\.\./docs/glossary\.md#([^)]+)\)", text)
+    if path.stem[:2] in {f"{n:02d}" for n in range(1, 7)}:
+        assert targets, f"{path.name} links no glossary term"
+    missing = sorted(set(targets) - anchors)
+    assert not missing, f"{path.name} links glossary anchors that do not exist: {missing}"
+
+
+@pytest.mark.parametrize("lesson", [l for l in LESSONS if l.number > 0], ids=lambda l: l.stem)
+def test_instructor_guide_timing_plan_matches_the_lesson(lesson):
+    guide = (ROOT / "docs" / "instructor_guide" / f"{lesson.stem}.md").read_text(encoding="utf-8")
+    core, full = lesson.class_time()
+    heading = f"## Timing plan (core {core} minutes; {full} with the extensions)"
+    assert heading in guide, f"{lesson.stem}.md: timing plan heading should read {heading!r}"
+
+
+def test_lessons_explain_each_new_operation_where_it_first_appears():
+    """Each Python/pandas operation a lesson's code uses for the first time in the module (not
+    in the primer or an earlier lesson) is named in that lesson's text or in a code comment."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    import test_primer_coverage as coverage  # the primer's parser of operations
+
+    seen = coverage.taught_in(coverage.PRIMER)
+    problems = []
+    for path in sorted((ROOT / "notebooks").glob("0[0-6]_*.ipynb")):
+        cells = coverage.notebook_cells(path)
+        aliases = coverage.module_aliases(coverage.parsed(cells))
+        explained = "\n".join(c["source"] for c in cells)  # prose and code comments
+        ops: set[str] = set()
+        for cell in cells:
+            if cell["cell_type"] == "code":
+                ops |= coverage.operations(coverage.code_of(cell), aliases)
+        for op in sorted(ops - seen - coverage.TRIVIAL):
+            if op.startswith(("armscontrol", "syntax: /")):
+                continue
+            name = op.split(": ")[-1].split(".")[-1].split(" ")[0]
+            if name == "comprehension":
+                name = "{key: value for"
+            if name == "|":  # a table's column bars would match "|" itself
+                name = '| means "or"'
+            if name not in explained:
+                problems.append(f"{path.name}: {op}")
+        seen |= ops
+    assert not problems, "operations used but never explained:\n" + "\n".join(problems)
