@@ -745,7 +745,8 @@ def find_leaks(folder: Path | str, solutions_dir: Path | str = SOLUTIONS_DIR,
                lessons_dir: Path | str | None = None) -> list[str]:
     """Scan every file under ``folder`` for solution or hidden-test text; return what was found.
 
-    Flags: a ``solutions`` folder; a page of the answer key (:data:`KEY_MARKER`); nbgrader
+    Flags: a ``solutions`` folder; a page of the answer key (:data:`KEY_MARKER` in any file but
+    Python source, which defines it); nbgrader
     delimiters in any notebook; any secret line (see
     :func:`secret_and_public_lines`, at least ``MIN_SECRET_LINE`` characters) in any text file.
     Lines that also appear in the lessons (``lessons_dir``) are public by definition.
@@ -771,7 +772,7 @@ def find_leaks(folder: Path | str, solutions_dir: Path | str = SOLUTIONS_DIR,
         lines = _text_lines(path)
         if lines is None:
             continue
-        if any(KEY_MARKER in line for line in lines):
+        if path.suffix != ".py" and any(KEY_MARKER in line for line in lines):
             leaks.append(f"{rel}: a page of the teachers' answer key")
         for number, line in enumerate(lines, 1):
             if path.suffix == ".ipynb" and any(marker in line for marker in _MARKERS):
