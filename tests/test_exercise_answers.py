@@ -282,10 +282,13 @@ def _numpy_or_pandas(value) -> bool:
     return any(type(v).__module__.split(".")[0] in ("numpy", "pandas") for v in [value, *items])
 
 
-def score(set_name: str, qid: str, answer: str | None, keep: bool = False):
+def score(set_name: str, qid: str, answer: str | None, keep: bool = False,
+          visible_only: bool = False):
     """Run ``answer`` (None: the solution's own) and the question's test cells.
 
-    Returns (points scored, messages of the checks that failed), plus the namespace if ``keep``.
+    With ``visible_only`` each test cell runs only up to its hidden tests (what a student's
+    "run the check" does). Returns (points scored, messages of the checks that failed), plus
+    the namespace if ``keep``.
     """
     base, qs = solved(set_name)
     namespace = _fresh(base)
@@ -294,7 +297,8 @@ def score(set_name: str, qid: str, answer: str | None, keep: bool = False):
     points, messages = 0.0, []
     for test in qs[qid].tests:
         try:
-            exec(compile(test.source, f"<{test.grade_id}>", "exec"), namespace)
+            source = test.source.split(ex.BEGIN_HIDDEN_TESTS)[0] if visible_only else test.source
+            exec(compile(source, f"<{test.grade_id}>", "exec"), namespace)
         except Exception as err:  # noqa: BLE001 - the grader scores any exception as a fail
             messages.append(f"{type(err).__name__}: {err}")
         else:
