@@ -134,6 +134,14 @@ def run_solution(nb: Any) -> dict:
     return namespace
 
 
+def choice_text(prompt: str, value: Any) -> str:
+    """The text of option ``value`` (a letter) in a choice question's prompt, or ""."""
+    if not isinstance(value, str) or len(value) != 1:
+        return ""
+    match = re.search(rf"^\* \*\*{re.escape(value)}\*\*: (.+)$", prompt, re.M)
+    return match.group(1).strip() if match else ""
+
+
 def show_value(value: Any) -> str:
     """Return how the key prints an expected value: functions by name, tables as text."""
     if type(value).__module__ == "numpy" and hasattr(value, "item"):
@@ -161,6 +169,9 @@ def set_markdown(path: Path, nb: Any) -> str:
              ""]
     for q in qs:
         lines += [f"## {q.title or q.qid}", "", f"**Points:** {q.points:g}", ""]
+        asked = q.prompt.split("\n", 1)[1].strip() if "\n" in q.prompt else ""
+        if asked:
+            lines += ["**The question:**", "", *(f"> {line}".rstrip() for line in asked.split("\n")), ""]
         for t in q.tests:
             lines.append(f"* `{t.grade_id}`: {t.points:g} point(s), {t.kind}; objective: "
                          f"{t.objective}")
@@ -171,10 +182,13 @@ def set_markdown(path: Path, nb: Any) -> str:
         if q.answer_names:
             lines += ["**Expected answer** (computed by running the solution):", ""]
             for name in q.answer_names:
-                shown = show_value(namespace.get(name))
-                lines += [f"* `{name}` = " + (f"`{shown}`" if "\n" not in shown else ""), ""]
+                value = namespace.get(name)
+                shown = show_value(value)
+                option = choice_text(q.prompt, value)
                 if "\n" in shown:
-                    lines += ["```", shown, "```", ""]
+                    lines += [f"* `{name}` =", "", "```", shown, "```", ""]
+                else:
+                    lines += [f"* `{name}` = `{shown}`" + (f": {option}" if option else ""), ""]
         if q.answer_code:
             lines += ["**Solution code:**", "", "```python", q.answer_code, "```", ""]
         if q.model_answer:

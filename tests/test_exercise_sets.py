@@ -114,8 +114,11 @@ def test_key_command_writes_pages_that_the_leak_scan_flags(tmp_path):
             assert q.title in md and f"**Points:** {q.points:g}" in md
             for t in q.tests:
                 assert t.objective in md
+            assert q.prompt.split("\n")[2][:40] in md  # the question itself
             for answer in q.answer_names:
                 assert f"`{answer}` = " in md
+                option = key.choice_text(q.prompt, namespace[answer])
+                assert option in md  # a choice's letter comes with its option's text
             if q.written:
                 assert "Rubric" in q.model_answer or "Marking" in q.model_answer
                 assert q.model_answer.split("\n")[2][:40] in md
