@@ -9,6 +9,7 @@ One kernel per notebook (12 notebooks, two at a time): about a minute.
 from __future__ import annotations
 
 import csv
+import inspect
 
 import nbformat
 import pytest
@@ -42,6 +43,19 @@ def _submission(set_name: str, pick) -> nbformat.NotebookNode:
     return nb
 
 
+def _sandbox_option() -> dict:
+    """Grade as teachers do: in the grader's sandbox when it has one and this machine supports it."""
+    if "sandbox" not in inspect.signature(g.grade).parameters:
+        return {}
+    from armscontrol.grading import sandbox
+
+    try:
+        sandbox.check()
+    except sandbox.SandboxUnavailable:
+        return {"sandbox": False}
+    return {"sandbox": True}
+
+
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     base = tmp_path_factory.mktemp("exercise_grading")
@@ -54,7 +68,8 @@ def graded(tmp_path_factory):
             else:
                 pick = lambda qid, cases, s=set_name: visible_hint_case(s, qid)[0]  # noqa: E731
             nbformat.write(_submission(set_name, pick), subs / student / f"{set_name}.ipynb")
-    g.grade(subs, base / "out", solutions_dir=ex.SOLUTIONS_DIR, timeout=60, progress=False)
+    g.grade(subs, base / "out", solutions_dir=ex.SOLUTIONS_DIR, timeout=60, progress=False,
+            **_sandbox_option())
     with open(base / "out" / "gradebook.csv", encoding="utf-8") as f:
         rows = {(r["student"], r["exercise"]): r for r in csv.DictReader(f)}
     return rows, base / "out" / "feedback"
