@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -31,6 +31,16 @@ MAX_RANGE_KM = 20_004
 PRECISIONS = ("day", "month", "year")
 TREATY_CODES = ("INF", "New START", "other")
 ACTORS = ("US", "USSR", "Russia", "NATO", "China", "other")
+#: What kind of source a row rests on (the vocabulary of every table; data/README.md,
+#: "Source kinds").
+SOURCE_KINDS = ("official", "treaty text", "wire service", "news report",
+                "research or think tank", "reference work", "other")
+#: What a primary source is, as a document (sources.csv, ``kind``).
+DOCUMENT_KINDS = ("news report", "state-media compilation", "treaty text", "remarks",
+                  "radio address", "government article", "statement", "fact sheet")
+#: The tables of facts checked against references, each row with a ``source_kind``.
+FACT_TABLES = ("events", "treaties", "treaty_limits", "missiles", "missile_ranges",
+               "inf_eliminations", "sites", "new_start_counts")
 EVENT_TYPES = (
     "deployment", "decision", "negotiation", "signature", "ratification", "entry into force",
     "implementation", "inspection", "data exchange", "accusation", "denial", "statement",
@@ -76,12 +86,17 @@ class Table:
 
 
 TEXT, OPTIONAL = Column("text"), Column("text", required=False)
+#: A fact table's ``source_kind``: the kind of the reference in ``source_url``, or of the article
+#: its ``source_quote`` comes from when it has no reference (data/README.md, "Source kinds").
+SOURCE_KIND = Column("category", choices=SOURCE_KINDS)
 SOURCE_COLUMNS = {
     "source_quote": Column("list", required=False, refers_to="quotes.quote_id"),
     "source_url": Column("text", required=False),
     "source_title": Column("text", required=False),
+    "source_kind": SOURCE_KIND,
 }
 URL_ONLY = {"source_url": Column("text", required=False), "source_title": Column("text", required=False)}
+CITED = {**URL_ONLY, "source_kind": SOURCE_KIND}
 
 
 def _check_range_order(row: dict, fail: Callable[[str, str], DataError]) -> None:
@@ -96,21 +111,30 @@ def _check_offsets(row: dict, fail: Callable[[str, str], DataError]) -> None:
         raise fail("end", f"end ({row['end']}) must be greater than start ({row['start']})")
 
 
+def _check_retrieved_from(row: dict, fail: Callable[[str, str], DataError]) -> None:
+    url = (row.get("retrieved_from") or "").strip()
+    if url and not re.match(r"https?://\S+$", url):
+        raise fail("retrieved_from", f"{url!r} is not a web address")
+
+
 TABLES: dict[str, Table] = {t.name: t for t in [
     Table("sources", {
         "source_id": Column("id"), "file": TEXT, "sha256": TEXT, "outlet": TEXT,
-        "kind": Column("category", choices=("news report", "state-media compilation")),
+        "kind": Column("category", choices=DOCUMENT_KINDS),
         "headline": TEXT, "date": Column("date"),
         "date_precision": Column("category", choices=PRECISIONS),
         "date_status": Column("category", choices=("read from text", "inferred", "estimate")),
         "date_evidence": TEXT, "cleaning_notes": TEXT, **URL_ONLY,
-    }, key=("source_id",)),
+        "short_name": TEXT, "source_kind": Column("category", choices=SOURCE_KINDS),
+        "licence": TEXT, "retrieved_from": OPTIONAL, "extent": TEXT,
+    }, key=("source_id",), row_checks=(_check_retrieved_from,)),
     Table("quotes", {
         "quote_id": Column("id"), "source_id": Column("text", refers_to="sources.source_id"),
         "speaker": TEXT, "role": TEXT, "quote": TEXT,
         "start": Column("int", minimum=0), "end": Column("int", minimum=1),
-        "attribution": Column("category", choices=("direct", "relayed", "fragment")),
-        "evidence_of": TEXT,
+        "attribution": Column("category", choices=("direct", "relayed", "fragment", "document")),
+        "evidence_of": TEXT, "paragraph": Column("int", minimum=1),
+        "source_kind": Column("category", choices=SOURCE_KINDS),
     }, key=("quote_id",), cites_source=False, row_checks=(_check_offsets,)),
     Table("events", {
         "event_id": Column("id"), "date": Column("date"),
@@ -124,7 +148,7 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         "treaty_id": Column("id"), "name": TEXT, "parties": TEXT, "signed": Column("date"),
         "entered_into_force": Column("date", required=False),
         "ended": Column("date", required=False), "end_reason": OPTIONAL, "scope": TEXT,
-        **URL_ONLY,
+        **CITED,
     }, key=("treaty_id",)),
     Table("treaty_limits", {
         "treaty_id": Column("text", refers_to="treaties.treaty_id"), "limit_id": Column("id"),
@@ -136,7 +160,7 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         "basing": Column("category", choices=("ground", "sea", "air")), "kind": TEXT,
         "inf_status": Column("category", choices=(
             "eliminated under INF", "disputed", "post-INF", "outside INF")),
-        **URL_ONLY,
+        **CITED,
     }, key=("system_id",)),
     Table("missile_ranges", {
         "claim_id": Column("id"), "system_id": Column("text", refers_to="missiles.system_id"),
@@ -149,18 +173,18 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         "party": Column("category", choices=("US", "USSR")),
         "missiles_eliminated": Column("int", minimum=0, maximum=10_000),
         "launchers_eliminated": Column("int", required=False, minimum=0, maximum=10_000),
-        **URL_ONLY,
+        **CITED,
     }, key=("system_id", "party")),
     Table("sites", {
         "site_id": Column("id"), "name": TEXT, "kind": TEXT, "country": TEXT,
         "lat": Column("float", minimum=-90, maximum=90),
-        "lon": Column("float", minimum=-180, maximum=180), "note": OPTIONAL, **URL_ONLY,
+        "lon": Column("float", minimum=-180, maximum=180), "note": OPTIONAL, **CITED,
     }, key=("site_id",)),
     Table("new_start_counts", {
         "as_of": Column("date"), "party": Column("category", choices=("US", "Russia")),
         "deployed_launchers": Column("int", minimum=0, maximum=5_000),
         "deployed_warheads": Column("int", minimum=0, maximum=20_000),
-        "total_launchers": Column("int", minimum=0, maximum=5_000), **URL_ONLY,
+        "total_launchers": Column("int", minimum=0, maximum=5_000), **CITED,
     }, key=("as_of", "party"), row_checks=(_check_range_order,)),
 ]}
 
@@ -306,7 +330,7 @@ def _typed(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
             parsed = [(_parse_date(v) or (pd.NaT, ""))[0] if v else pd.NaT for v in text.fillna("")]
             out[name] = pd.to_datetime(pd.Series(parsed, index=out.index, dtype="object"))
         elif col.kind == "category":
-            out[name] = pd.Categorical(text, categories=list(col.choices))
+            out[name] = pd.Categorical(text.where(text != ""), categories=list(col.choices))
         else:
             out[name] = text.fillna("")
     return out
@@ -362,9 +386,14 @@ def _check_quote_offsets(frame: pd.DataFrame, rows: list[tuple[int, dict]], path
                          data_dir: Path) -> None:
     _, source_rows = _read_rows(data_dir / "sources.csv")
     files = {r["source_id"]: r["file"] for _, r in source_rows}
+    kinds = {r["source_id"]: r.get("source_kind", "").strip() for _, r in source_rows}
     texts: dict[str, str] = {}
     for line, row in rows:
         sid = row["source_id"]
+        if row["source_kind"].strip() != kinds[sid]:
+            raise DataError(f"{_rel(path)}, line {line}", "source_kind",
+                            f"{row['source_kind']!r} differs from the source_kind of {sid} in "
+                            f"sources.csv ({kinds[sid]!r}); a quote has its source's kind")
         if sid not in texts:
             texts[sid] = (data_dir / "sources" / files[sid]).read_text(encoding="utf-8")
         start, end = int(row["start"]), int(row["end"])
@@ -384,10 +413,18 @@ def validate_frame(name: str, frame: pd.DataFrame, data_dir: Path | None = None,
     """Check rows you built yourself (e.g. new events) with the same rules as the data set.
 
     ``frame`` may hold text or already-typed columns (Timestamps are written back as ISO dates
-    at their stated precision). Returns the typed DataFrame; raises :class:`DataError` naming
-    the row (counting from 0, as pandas does) and the column.
+    at their stated precision); it may leave out ``source_kind``, which the data files must
+    give. Returns the typed DataFrame; raises :class:`DataError` naming the row (counting from
+    0, as pandas does) and the column.
     """
     table, data_dir = TABLES[name], Path(data_dir or DATA_DIR)
+    if "source_kind" in table.columns:
+        # Rows a student builds may leave source_kind out (the column or the value); a value
+        # given is still checked against SOURCE_KINDS.
+        if "source_kind" not in frame.columns:
+            frame = frame.assign(source_kind="")
+        table = replace(table, columns={**table.columns, "source_kind": replace(
+            SOURCE_KIND, required=False)})
     missing = [c for c in table.columns if c not in frame.columns]
     if missing:
         raise DataError(label, missing[0], "column missing (expected columns: "
@@ -419,18 +456,37 @@ def validate_all(data_dir: Path | None = None) -> dict[str, int]:
     return {name: len(load_table(name, data_dir)) for name in TABLES}
 
 
+def rows_by_source_kind(kind: str, data_dir: Path | None = None) -> pd.DataFrame:
+    """Return every row of the fact tables (:data:`FACT_TABLES`) whose ``source_kind`` is ``kind``.
+
+    One row per data row, with columns ``table`` (e.g. ``"events"``), ``row`` (the row's key,
+    e.g. ``"inf_signed"``; several key columns joined with ``/``) and ``source_title``. Raises
+    ``ValueError`` for a kind that is not one of :data:`SOURCE_KINDS`.
+    """
+    if kind not in SOURCE_KINDS:
+        raise ValueError(f"{kind!r} is not a source kind; use one of: {', '.join(SOURCE_KINDS)}")
+    found = []
+    for name in FACT_TABLES:
+        table, frame = TABLES[name], load_table(name, data_dir)
+        for _, row in frame[frame["source_kind"] == kind].iterrows():
+            key = "/".join(str(row[k].date()) if isinstance(row[k], pd.Timestamp) else str(row[k])
+                           for k in table.key)
+            found.append({"table": name, "row": key, "source_title": row["source_title"]})
+    return pd.DataFrame(found, columns=["table", "row", "source_title"])
+
+
 def split_list(value: str) -> list[str]:
     """Split a ``;``-separated cell (actors, quote ids) into a list of stripped items."""
     return [v.strip() for v in str(value).split(";") if v.strip()]
 
 
 def load_sources(data_dir: Path | None = None) -> pd.DataFrame:
-    """The primary sources: one row per article (see data/README.md, sources.csv)."""
+    """The primary sources: one row per article or period document (data/README.md, sources.csv)."""
     return load_table("sources", data_dir)
 
 
 def load_quotes(data_dir: Path | None = None) -> pd.DataFrame:
-    """Every direct quotation in both articles, with raw-text offsets (start, end: characters)."""
+    """Quotes from every primary source, with raw-text offsets (start, end) and paragraph numbers."""
     return load_table("quotes", data_dir)
 
 

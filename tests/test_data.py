@@ -12,14 +12,16 @@ import pytest
 from armscontrol import DATA_DIR, data
 
 EVENTS_HEADER = ("event_id,date,date_precision,treaty,actors,type,title,summary,"
-                 "source_quote,source_url,source_title\n")
+                 "source_quote,source_url,source_title,source_kind\n")
 GOOD_EVENT = ('inf_signed,1987-12-08,day,INF,US;USSR,signature,INF Treaty signed,'
-              'Reagan and Gorbachev sign the treaty.,,https://example.org/inf,INF at a glance\n')
+              'Reagan and Gorbachev sign the treaty.,,https://example.org/inf,INF at a glance,'
+              'research or think tank\n')
 MISSILES = ("system_id,name,nato_name,us_designation,russian_designation,country,basing,kind,"
-            "inf_status,source_url,source_title\n"
+            "inf_status,source_url,source_title,source_kind\n"
             "ss20,SS-20,Saber,,RSD-10,USSR,ground,ballistic,eliminated under INF,"
-            "https://example.org/ss20,SS-20 page\n")
-RANGES_HEADER = "claim_id,system_id,range_km,claim_type,claimant,source_quote,source_url,source_title\n"
+            "https://example.org/ss20,SS-20 page,reference work\n")
+RANGES_HEADER = ("claim_id,system_id,range_km,claim_type,claimant,source_quote,source_url,"
+                 "source_title,source_kind\n")
 
 
 @pytest.fixture
@@ -30,7 +32,8 @@ def data_copy(tmp_path):
     (target / "events.csv").write_text(EVENTS_HEADER + GOOD_EVENT, encoding="utf-8")
     (target / "missiles.csv").write_text(MISSILES, encoding="utf-8")
     (target / "missile_ranges.csv").write_text(
-        RANGES_HEADER + "ss20_aca,ss20,5000,maximum,ACA,,https://example.org/r,Range page\n",
+        RANGES_HEADER + "ss20_aca,ss20,5000,maximum,ACA,,https://example.org/r,Range page,"
+        "research or think tank\n",
         encoding="utf-8")
     return target
 
@@ -57,7 +60,7 @@ def test_unparseable_date_names_file_line_column(data_copy):
 
 def test_row_without_any_source_is_rejected(data_copy):
     append(data_copy / "events.csv",
-           "x,1988-06-01,day,INF,US;USSR,entry into force,In force,Summary.,,,\n")
+           "x,1988-06-01,day,INF,US;USSR,entry into force,In force,Summary.,,,,official\n")
     with pytest.raises(data.DataError, match=r"line 3, column 'source_url': this row names no "
                        r"source"):
         data.load_events(data_copy)
@@ -65,14 +68,14 @@ def test_row_without_any_source_is_rejected(data_copy):
 
 def test_url_without_title_is_rejected(data_copy):
     append(data_copy / "events.csv",
-           "x,1988-06-01,day,INF,US,entry into force,In force,Summary.,,https://a.org,\n")
+           "x,1988-06-01,day,INF,US,entry into force,In force,Summary.,,https://a.org,,official\n")
     with pytest.raises(data.DataError, match="column 'source_title': a reference needs both"):
         data.load_events(data_copy)
 
 
 def test_dangling_quote_reference_is_rejected(data_copy):
     append(data_copy / "events.csv",
-           "x,2018-10-22,day,INF,Russia,denial,Peskov denies,Summary.,cnn_q99,,\n")
+           "x,2018-10-22,day,INF,Russia,denial,Peskov denies,Summary.,cnn_q99,,,news report\n")
     with pytest.raises(data.DataError, match=r"line 3, column 'source_quote': 'cnn_q99' does not "
                        r"exist in quotes.csv"):
         data.load_events(data_copy)
@@ -80,7 +83,7 @@ def test_dangling_quote_reference_is_rejected(data_copy):
 
 def test_existing_quote_reference_is_accepted(data_copy):
     append(data_copy / "events.csv",
-           "x,2018-10-22,day,INF,Russia,denial,Peskov denies,Summary.,cnn_q06,,\n")
+           "x,2018-10-22,day,INF,Russia,denial,Peskov denies,Summary.,cnn_q06,,,news report\n")
     assert len(data.load_events(data_copy)) == 2
 
 
@@ -99,14 +102,14 @@ def test_duplicate_id_names_both_lines(data_copy):
     ("about 500", "is not a whole number"),
 ])
 def test_bad_range_is_rejected(data_copy, value, problem):
-    append(data_copy / "missile_ranges.csv", f"bad,ss20,{value},maximum,Someone,,https://a.org,T\n")
+    append(data_copy / "missile_ranges.csv", f"bad,ss20,{value},maximum,Someone,,https://a.org,T,other\n")
     with pytest.raises(data.DataError, match=problem) as err:
         data.load_missile_ranges(data_copy)
     assert "missile_ranges.csv, line 3" in str(err.value)
 
 
 def test_range_for_unknown_missile_is_rejected(data_copy):
-    append(data_copy / "missile_ranges.csv", "bad,ss99,500,maximum,Someone,,https://a.org,T\n")
+    append(data_copy / "missile_ranges.csv", "bad,ss99,500,maximum,Someone,,https://a.org,T,other\n")
     with pytest.raises(data.DataError, match=r"column 'system_id': 'ss99' does not exist in "
                        r"missiles.csv"):
         data.load_missile_ranges(data_copy)
@@ -117,6 +120,23 @@ def test_unknown_category_lists_choices(data_copy):
     with pytest.raises(data.DataError, match=r"column 'treaty': 'SALT' is not one of: INF, "
                        r"New START, other"):
         data.load_events(data_copy)
+
+
+def test_unknown_source_kind_names_file_line_column_and_the_kinds(data_copy):
+    append(data_copy / "events.csv", GOOD_EVENT.replace("inf_signed,", "y,")
+           .replace("research or think tank", "blog"))
+    with pytest.raises(data.DataError) as err:
+        data.load_events(data_copy)
+    message = str(err.value)
+    assert "events.csv, line 3, column 'source_kind': 'blog' is not one of: official" in message
+    assert "research or think tank, reference work, other" in message
+
+
+def test_empty_source_kind_is_rejected_in_a_data_file(data_copy):
+    append(data_copy / "missile_ranges.csv", "r2,ss20,4700,maximum,X,,https://a.org,T,\n")
+    with pytest.raises(data.DataError, match=r"missile_ranges.csv, line 3, column "
+                       r"'source_kind': empty, but this column is required"):
+        data.load_missile_ranges(data_copy)
 
 
 def test_precision_must_match_the_date(data_copy):
@@ -161,6 +181,13 @@ def test_student_events_are_validated_with_row_numbers(data_copy):
     mine["date"] = ["2 August 2019"]
     with pytest.raises(data.DataError, match=r"your events, row 0, column 'date'"):
         data.validate_events(mine, data_copy)
+    mine["date"] = [pd.Timestamp("2019-08-02")]
+    mine["source_kind"] = ["gossip"]
+    with pytest.raises(data.DataError, match=r"your events, row 0, column 'source_kind': "
+                       r"'gossip' is not one of"):
+        data.validate_events(mine, data_copy)
+    mine["source_kind"] = ["wire service"]
+    assert data.validate_events(mine, data_copy).loc[0, "source_kind"] == "wire service"
 
 
 # --- the real data set -------------------------------------------------------------------
@@ -230,3 +257,84 @@ def test_ranges_we_converted_from_miles_say_so_and_are_right():
         assert sum_shown, f"{row.claim_id}: say the conversion as '(N mi = M km)'"
         miles, km = (int(n.replace(",", "")) for n in sum_shown.groups())
         assert km == round(miles * KM_PER_MILE) == row.range_km, row.claim_id
+
+
+def test_inf_eliminations_cover_every_eliminated_system_and_add_up_to_the_totals():
+    """Every system marked 'eliminated under INF' has a count, and each party's counts add up
+    to the total the events table gives for the end of eliminations (846 US, 1,846 Soviet)."""
+    elims = data.load_inf_eliminations()
+    missiles = data.load_missiles()
+    eliminated = set(missiles.loc[missiles["inf_status"] == "eliminated under INF", "system_id"])
+    assert eliminated == set(elims["system_id"])
+    summary = data.load_events().set_index("event_id").loc["inf_eliminations_complete", "summary"]
+    us_total, soviet_total = (int(n.replace(",", "")) for n in
+                              re.search(r"eliminated ([\d,]+) and the Soviet Union ([\d,]+)",
+                                        summary).groups())
+    sums = elims.groupby("party", observed=True)["missiles_eliminated"].sum()
+    assert (sums["US"], sums["USSR"]) == (us_total, soviet_total) == (846, 1846)
+
+
+# --- what kinds of source the data rest on (data/README.md, "source_kind") ------------------
+
+@pytest.mark.parametrize("name", data.FACT_TABLES)
+def test_every_row_says_what_kind_of_source_it_rests_on(name):
+    table = data.load_table(name)
+    assert table["source_kind"].notna().all()
+    assert set(table["source_kind"].astype(str)) <= set(data.SOURCE_KINDS)
+
+
+def test_no_row_rests_only_on_a_source_of_kind_other():
+    resting_on_other = data.rows_by_source_kind("other")
+    assert resting_on_other.empty, (
+        "these rows rest only on a source of kind 'other' (a blog, a content farm, an unknown "
+        "site); find an official page, a wire service, a research organisation or the outlet's "
+        "own page:\n" + resting_on_other.to_string())
+
+
+def test_readme_states_how_many_rows_rest_only_on_news_reports():
+    news_only = data.rows_by_source_kind("news report")
+    print(news_only.to_string())  # the list, for pytest -s
+    readme = (DATA_DIR / "README.md").read_text(encoding="utf-8")
+    stated = re.search(r"\*\*(\d+) rows\*\* rest only on a news report", readme)
+    assert stated, "data/README.md should say '**N rows** rest only on a news report'"
+    assert int(stated.group(1)) == len(news_only), (
+        f"data/README.md says {stated.group(1)} rows rest only on a news report; the data have "
+        f"{len(news_only)}: update the README")
+    by_table = news_only["table"].value_counts()
+    for name, count in by_table.items():
+        assert re.search(rf"`{name}.csv` {count}\b", readme), (
+            f"data/README.md should give the count per table, e.g. '`{name}.csv` {count}'")
+
+
+def test_rows_by_source_kind_names_table_row_and_title():
+    official = data.rows_by_source_kind("official")
+    assert {"events", "new_start_counts", "sites"} <= set(official["table"])
+    assert "2023-03-01/US" in set(official.loc[official["table"] == "new_start_counts", "row"])
+    with pytest.raises(ValueError, match="'blog' is not a source kind"):
+        data.rows_by_source_kind("blog")
+
+
+def test_milestones_the_lessons_cite_are_present_with_their_dates():
+    """Event ids the lessons and instructor guides link to (issue 12 item 3), with their dates."""
+    expected = {
+        "schmidt_iiss_speech": "1977-10-28", "nato_dual_track": "1979-12-12",
+        "able_archer_83": "1983-11", "bundestag_approves_deployment": "1983-11-22",
+        "reykjavik_summit": "1986-10-11", "gorbachev_unlinks_sdi": "1987-02-28",
+        "double_zero_1987": "1987-04-14", "global_double_zero_1987": "1987-07-22",
+        "agreement_in_principle_1987": "1987-09-18", "putin_munich_speech": "2007-02-10",
+        "russia_threatens_inf_exit": "2007-02-15", "un_globalise_inf": "2007-10-25",
+        "crimea_annexation": "2014-03-18", "russia_counter_charges_2014": "2014-07-30",
+        "russia_repeats_mk41_charge": "2015-06-11", "us_election_2020": "2020-11-07",
+        "russia_invades_ukraine": "2022-02-24", "bcc_postponed": "2022-11-28",
+        "putin_signs_suspension_law": "2023-02-28", "us_countermeasures_2023": "2023-06-01",
+        "oreshnik_dnipro": "2024-11-21", "oreshnik_belarus": "2025-12-18",
+        "abu_dhabi_dialogue": "2026-02-05",
+    }
+    events = data.load_events().set_index("event_id")
+    missing = sorted(set(expected) - set(events.index))
+    assert not missing, f"events.csv lacks {missing}"
+    precision_format = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
+    for event_id, date in expected.items():
+        row = events.loc[event_id]
+        assert row["date"].strftime(precision_format[row["date_precision"]]) == date, event_id
+        assert row["source_kind"] != "other", event_id

@@ -1,17 +1,32 @@
-"""Rebuild data/quotes.csv from the raw articles and the hand-made attribution list below.
+"""Rebuild data/quotes.csv from the raw sources and the hand-made attribution lists below.
 
 Run once by the maintainers (``python tools/make_quotes.py``); the notebooks never run it.
 Each entry names a verbatim quote, its speaker and what it is evidence of; the script finds the
-quote's character offsets in the raw file, so offsets are never typed by hand. It fails if a quote
+quote's character offsets in the raw file and the number of the paragraph holding it
+(``armscontrol.sources.paragraph_number``), so neither is ever typed by hand. It fails if a quote
 is missing or ambiguous (then give ``occurrence``).
+
+``QUOTES`` are the quotations in the sources that report speech (the two articles and the State
+Department's ShareAmerica article): each must open with a quotation mark in the text. ``DOCUMENT_QUOTES`` are passages of the period documents in their issuers' own words
+(attribution ``document``): each is found as plain text and must occur exactly once, unless an
+occurrence is given.
 """
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
+from armscontrol import data, sources
+
 ROOT = Path(__file__).resolve().parent.parent
-FILES = {"cnn_2018": "000_ba21c5809a8d4e30.txt", "statemedia_2020": "004_65a832ffe820ca47.txt"}
+#: Quote-id prefix of each source (ids are ``<prefix>_q<NN>``, numbered in text order).
+PREFIX = {
+    "cnn_2018": "cnn", "statemedia_2020": "sm", "inf_treaty_text": "inf",
+    "reagan_nna_1987": "rnna", "reagan_radio_1987": "rradio", "putin_inf_2020": "putin",
+    "putin_inf_2020_uk": "putinuk", "state_new_start_2020": "state", "mid_new_start_2022": "mid",
+    "shareamerica_inf_2019": "share",
+}
 
 TRUMP = ("Donald Trump", "President of the United States")
 PESKOV = ("Dmitry Peskov", "Kremlin spokesman")
@@ -23,6 +38,7 @@ RYABKOV = ("Sergey Ryabkov", "Russian Deputy Foreign Minister")
 OBRIEN = ("Robert O'Brien", "US National Security Adviser")
 USGOV = ("US government", "United States (announcement of withdrawal)")
 RUSGOV = ("Russian government", "Government of Russia (as reported by CNN)")
+POMPEO = ("Mike Pompeo", "US Secretary of State")
 
 # (source, (speaker, role), attribution, quote, occurrence, evidence_of)
 QUOTES = [
@@ -155,6 +171,155 @@ QUOTES = [
      "Russia's objection to US intermediate-range missiles in the Asia-Pacific"),
     ("statemedia_2020", ANTONOV, "fragment", "adequate steps", 2,
      "Russia's promised response to US missiles in the Asia-Pacific (second report)"),
+    ("shareamerica_inf_2019", POMPEO, "fragment",
+     "puts millions of Europeans and Americans at greater risk.", 1,
+     "The US charge that the Russian missile threatens Europe and the United States"),
+    ("shareamerica_inf_2019", POMPEO, "direct",
+     "The security of the American people must be our greatest consideration … and countries must "
+     "be held accountable when they break the rules,", 1,
+     "The US case for suspending the treaty: Russia broke its rules"),
+    ("shareamerica_inf_2019", POMPEO, "direct",
+     "When an agreement is so brazenly disregarded and our security is so openly threatened, we "
+     "must respond,", 1,
+     "The US case for suspending the treaty: a response to a violation"),
+    ("shareamerica_inf_2019", POMPEO, "fragment",
+     "with us in our mission to uphold the rule of law and protect our people.", 1,
+     "The US thanks NATO allies for backing the suspension"),
+    ("shareamerica_inf_2019", ("NATO", "North Atlantic Treaty Organization (statement, as reported)"),
+     "fragment", "Russia will bear sole responsibility for the end of the treaty.", 1,
+     "NATO's statement blaming Russia in advance for the end of the treaty"),
+    ("shareamerica_inf_2019", POMPEO, "direct",
+     "We provided Russia an ample window of time to mend its ways,", 1,
+     "The US claim that Russia had time to return to compliance"),
+]
+
+
+PARTIES = ("United States and Soviet Union", "Parties to the INF Treaty (the treaty text)")
+REAGAN = ("Ronald Reagan", "President of the United States")
+KREMLIN = ("Vladimir Putin", "President of Russia (written statement)")
+MFA = ("Russian Foreign Ministry", "Ministry of Foreign Affairs of the Russian Federation")
+STATE = ("US State Department", "Bureau of Arms Control, Verification and Compliance")
+SHARE = ("US State Department", "ShareAmerica, a State Department website (its own narration)")
+
+# (source, (speaker, role), passage, occurrence, evidence_of); attribution is always "document".
+DOCUMENT_QUOTES = [
+    ("inf_treaty_text", PARTIES, "Signed at Washington December 8, 1987", 1,
+     "The date the INF Treaty was signed, in the treaty's own header"),
+    ("inf_treaty_text", PARTIES, "Entered into force June 1, 1988", 1,
+     "The date the INF Treaty entered into force, in the treaty's own header"),
+    ("inf_treaty_text", PARTIES,
+     "Conscious that nuclear war would have devastating consequences for all mankind,", 1,
+     "The purpose the parties gave for the treaty (preamble)"),
+    ("inf_treaty_text", PARTIES,
+     "each Party shall eliminate its intermediate-range and shorter-range missiles, not have such "
+     "systems thereafter, and carry out the other obligations set forth in this Treaty.", 1,
+     "Article I: the treaty eliminates a whole class of missiles, not just limits it"),
+    ("inf_treaty_text", PARTIES,
+     "The term \"ground-launched ballistic missile (GLBM)\" means a ground-launched ballistic "
+     "missile that is a weapon-delivery vehicle.", 1,
+     "Article II: the treaty covers missiles launched from the ground"),
+    ("inf_treaty_text", PARTIES,
+     "The term \"ground-launched cruise missile (GLCM)\" means a ground-launched cruise missile "
+     "that is a weapon-delivery vehicle.", 1,
+     "Article II: ground-launched cruise missiles are covered as well as ballistic missiles"),
+    ("reagan_nna_1987", REAGAN,
+     "the Soviets have at last agreed to negotiate a global reduction in the number of U.S. and "
+     "Soviet longer range intermediate nuclear force, or as we call them, INF missiles.", 1,
+     "Reagan's account, in March 1987, of the Soviet offer to negotiate on INF missiles"),
+    ("reagan_nna_1987", REAGAN,
+     "The arms reductions agreement that, as a result of the Soviet statement, is now within reach "
+     "derives from my ``zero option'' proposal of 1981.", 1,
+     "Reagan links the coming INF agreement to his zero option of 1981"),
+    ("reagan_nna_1987", REAGAN, "This negotiation will be conducted without strings attached.", 1,
+     "Reagan's claim that the INF talks would no longer be tied to other issues"),
+    ("reagan_radio_1987", REAGAN,
+     "When the Soviets first started deploying new INF missiles in the 1970's, the triple-warhead "
+     "SS-20's, they represented a totally new nuclear threat to our friends in Europe and Asia for "
+     "which we had no comparable counter.", 1,
+     "The US account of the SS-20 as the cause of the Euromissile crisis"),
+    ("reagan_radio_1987", REAGAN,
+     "NATO decided in 1979 that we would deploy a limited number of comparable missiles and, at "
+     "the same time, push hard in negotiations to do away with this new nuclear threat.", 1,
+     "Reagan's summary of NATO's 1979 dual-track decision"),
+    ("reagan_radio_1987", REAGAN,
+     "In 1981 I first proposed what would come to be called the zero option. It called for the "
+     "complete elimination of these U.S. and Soviet missiles on both sides.", 1,
+     "Reagan's description of his 1981 zero option"),
+    ("reagan_radio_1987", REAGAN,
+     "arms control has been replaced by arms reduction", 1,
+     "Reagan's claim that the INF Treaty was a new kind of agreement"),
+    ("reagan_radio_1987", REAGAN,
+     "they'll be destroying some 1,600 deployed warheads, while we destroy about 400.", 1,
+     "Reagan's figures for the warheads each side would give up under the INF Treaty"),
+    ("shareamerica_inf_2019", SHARE, "The suspension takes effect February 2.", 1,
+     "The date the US suspension of its INF obligations took effect"),
+    ("shareamerica_inf_2019", SHARE,
+     "The United States has raised more than 30 times over almost six years with Russian officials "
+     "of all levels the issue of Russia’s violating the 1987 treaty.", 1,
+     "The US account of its diplomacy before the suspension"),
+    ("shareamerica_inf_2019", SHARE,
+     "Beginning in 2013, Moscow repeatedly denied even the existence of the treaty-violating "
+     "SSC-8/9M729", 1,
+     "The US account of Russia's denials about the 9M729"),
+    ("shareamerica_inf_2019", SHARE,
+     "Russia only acknowledged the missile’s existence after the United States publicly identified "
+     "it in 2017.", 1,
+     "The US account of when the 9M729 became public"),
+    ("putin_inf_2020", KREMLIN,
+     "The Treaty was essential to maintaining predictability and restraint in the missile sphere "
+     "in Europe.", 1,
+     "Russia's official view of what the INF Treaty did for Europe"),
+    ("putin_inf_2020", KREMLIN,
+     "We consider the US withdrawal from the INF Treaty, as a result of which it was terminated, a "
+     "serious mistake, which increases the risks of unleashing a missile arms race, stepping up "
+     "confrontational potential and sliding into uncontrollable escalation.", 1,
+     "The official text behind the state-media quote: it says 'serious mistake', not 'grave "
+     "mistake'"),
+    ("putin_inf_2020", KREMLIN,
+     "Given the unrelenting tension between Russia and NATO, new threats to European security are "
+     "becoming evident.", 1,
+     "Russia's official warning about European security after INF"),
+    ("putin_inf_2020", KREMLIN,
+     "we reiterate our adherence to the moratorium on the deployment of ground-based INF missiles "
+     "earlier declared by the Russian Federation until US-made missiles of similar classes are "
+     "deployed in the corresponding regions.", 1,
+     "Russia's conditional moratorium on deploying intermediate-range missiles"),
+    ("putin_inf_2020", KREMLIN,
+     "our call to NATO countries to consider the possibility of declaring a counter-moratorium "
+     "remains relevant.", 1,
+     "Russia asks NATO for a matching moratorium"),
+    ("putin_inf_2020_uk", KREMLIN,
+     "The Treaty played the most particular role in maintaining predictability and restraint in "
+     "the missile sphere in the European area.", 1,
+     "The same sentence in a second official translation: translations of one statement differ"),
+    ("putin_inf_2020_uk", KREMLIN,
+     "We consider the US withdrawal from the INF Treaty, that entailed its termination, as a "
+     "serious mistake, which increases the risks of triggering a missile arms race, rise of "
+     "confrontational potential and sliding into an uncontrolled escalation.", 1,
+     "The 'serious mistake' sentence in a second official translation"),
+    ("state_new_start_2020", STATE,
+     "Data in this Fact Sheet comes from the biannual exchange of data required by the Treaty.", 1,
+     "The US figures come from the treaty's twice-yearly data exchange"),
+    ("state_new_start_2020", STATE,
+     "It contains data declared current as of September 1, 2020.", 1,
+     "The 'as of' date of the figures, earlier than the fact sheet's own date"),
+    ("state_new_start_2020", STATE,
+     "Heavy Bombers Equipped for Non-nuclear Armaments 0 41 41", 1,
+     "The US counts 41 B-52H bombers as equipped for non-nuclear armaments: the same number of "
+     "bombers whose conversion Russia's Foreign Ministry said in 2022 it could not confirm"),
+    ("mid_new_start_2022", MFA,
+     "is achieved not only through real U.S. arms reduction but also by unilateral removal from "
+     "accountability of 56 Trident II SLBM launchers and 41 B-51H heavy bombers.", 1,
+     "Russia's charge that the US reached the 800-launcher limit partly by conversions"),
+    ("mid_new_start_2022", MFA,
+     "the Russian Side cannot confirm that these strategic offensive arms were effectively rendered "
+     "incapable of employing nuclear armaments", 1,
+     "Russia says it cannot verify the US conversions"),
+    ("mid_new_start_2022", MFA,
+     "Therefore, the allowed rate under subparagraph 1(c) of Article II of the Treaty is exceeded "
+     "by 101 units.", 1,
+     "Russia's claim that the US exceeds the limit of 800 launchers by 101 (56 + 41 + 4); the US "
+     "declared exactly 800"),
 ]
 
 
@@ -167,23 +332,45 @@ def find(text: str, quote: str, occurrence: int) -> int:
     return starts[occurrence - 1]
 
 
-def main() -> None:
-    texts = {sid: (ROOT / "data" / "sources" / f).read_text(encoding="utf-8") for sid, f in FILES.items()}
+def find_plain(text: str, passage: str, occurrence: int) -> int:
+    """Return the start of ``passage`` in ``text``; it must occur once unless ``occurrence`` > 1."""
+    starts = [m.start() for m in re.finditer(re.escape(passage), text)]
+    if len(starts) < occurrence:
+        raise SystemExit(f"passage not found (occurrence {occurrence}): {passage[:60]!r}")
+    if occurrence == 1 and len(starts) > 1:
+        raise SystemExit(f"passage occurs {len(starts)} times, give an occurrence: "
+                         f"{passage[:60]!r}")
+    return starts[occurrence - 1]
+
+
+def build_rows() -> list[dict]:
+    """Return the quotes.csv rows: ids, offsets and paragraph numbers worked out from the text."""
+    texts = {sid: sources.raw_text(sid) for sid in sources.SOURCE_FILES}
+    kinds = data.load_sources().set_index("source_id")["source_kind"].astype(str).to_dict()
+    entries = [(source, who, attribution, quote, find(texts[source], quote, occurrence), evidence)
+               for source, who, attribution, quote, occurrence, evidence in QUOTES]
+    entries += [(source, who, "document", passage, find_plain(texts[source], passage, occurrence),
+                 evidence) for source, who, passage, occurrence, evidence in DOCUMENT_QUOTES]
     rows = []
-    prefix = {"cnn_2018": "cnn", "statemedia_2020": "sm"}
-    for source, (speaker, role), attribution, quote, occurrence, evidence in QUOTES:
-        start = find(texts[source], quote, occurrence)
+    for source, (speaker, role), attribution, quote, start, evidence in entries:
         rows.append({
             "quote_id": "", "source_id": source,
             "speaker": speaker, "role": role, "quote": quote,
             "start": start, "end": start + len(quote), "attribution": attribution,
-            "evidence_of": evidence,
+            "evidence_of": evidence, "paragraph": sources.paragraph_number(source, start),
+            "source_kind": kinds[source],
         })
-    rows.sort(key=lambda r: (r["source_id"] != "cnn_2018", r["start"]))
-    for source in FILES:
+    order = list(sources.SOURCE_FILES)
+    rows.sort(key=lambda r: (order.index(r["source_id"]), r["start"]))
+    for source in order:
         mine = [r for r in rows if r["source_id"] == source]
         for number, row in enumerate(mine, start=1):
-            row["quote_id"] = f"{prefix[source]}_q{number:02d}"
+            row["quote_id"] = f"{PREFIX[source]}_q{number:02d}"
+    return rows
+
+
+def main() -> None:
+    rows = build_rows()
     with open(ROOT / "data" / "quotes.csv", "w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()

@@ -190,12 +190,69 @@ def block_external_requests(context) -> list[str]:
     return blocked
 
 
+# JavaScript: the document shown in JupyterLab's main area, as {path, id} (the current tab's
+# "Path:" line and the id of its widget), or null when no document tab is current.
+SHOWN_DOCUMENT_JS = """() => {
+    const tabs = document.querySelectorAll('#jp-main-dock-panel .lm-TabBar-tab');
+    const tab = [...tabs].find(t => t.classList.contains('jp-mod-current'))
+             || [...tabs].find(t => t.classList.contains('lm-mod-current'));
+    const m = tab && /^Path: (.*)$/m.exec(tab.title || '');
+    return m ? {path: m[1], id: tab.dataset.id} : null;
+}"""
+
+# JavaScript: the input prompts ("[ ]:", "[*]:", "[3]:") of the notebook shown in the main area
+# (only that one: a second notebook opened by mistake must not count).
+SHOWN_PROMPTS_JS = """() => {
+    const doc = (""" + SHOWN_DOCUMENT_JS + """)();
+    const panel = doc && document.getElementById(doc.id);
+    return panel ? [...panel.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')]
+        .map(n => n.textContent.trim()) : [];
+}"""
+
+
+class NavigatedAway(AssertionError):
+    """The page stopped showing the notebook under test (e.g. a click followed a link)."""
+
+
+def shown_document(page) -> str | None:
+    """The path (relative to the server root) of the document in JupyterLab's current main-area
+    tab, or None when there is none."""
+    doc = page.evaluate(SHOWN_DOCUMENT_JS)
+    return doc["path"] if doc else None
+
+
+def assert_shows(page, path: str | None = None) -> None:
+    """Fail (NavigatedAway, naming both paths) unless the page still shows ``path``, by default
+    the notebook ``open_notebook`` opened in this page."""
+    path = path or getattr(page, "notebook_under_test", None)
+    if path is None:
+        return
+    shown = shown_document(page)
+    if shown != path:
+        raise NavigatedAway(f"the page left the notebook under test: it shows {shown!r}, "
+                            f"not {path!r}; open tabs: {open_tabs(page)}")
+
+
+def open_tabs(page) -> list[str]:
+    """Paths of every document tab open in the main area (for failure messages)."""
+    return page.evaluate("""() => [...document.querySelectorAll('#jp-main-dock-panel .lm-TabBar-tab')]
+        .map(t => (/^Path: (.*)$/m.exec(t.title || '') || [null, t.textContent])[1])""")
+
+
 def open_notebook(page, server: JupyterLab, path: str, workspace: str,
                   timeout_ms: int = 120_000) -> None:
-    """Open ``path`` in a fresh named workspace and wait until its kernel is idle."""
+    """Open ``path`` in a fresh named workspace and wait until its kernel is idle.
+
+    Remembers ``path`` as ``page.notebook_under_test``: run_all and wait_for_plots then fail at
+    once (NavigatedAway) if the page ever shows another document.
+    """
+    page.notebook_under_test = path
     page.goto(server.lab_url(path, workspace))
     page.wait_for_selector(".jp-Notebook", timeout=timeout_ms)
+    # The tab's caption ("Name: ...\nPath: ...") is set once the document has loaded.
+    page.wait_for_function(f"() => ({SHOWN_DOCUMENT_JS})() !== null", timeout=timeout_ms)
     wait_kernel_idle(page, timeout_ms)
+    assert_shows(page, path)
 
 
 def wait_kernel_idle(page, timeout_ms: int = 120_000) -> None:
@@ -205,9 +262,83 @@ def wait_kernel_idle(page, timeout_ms: int = 120_000) -> None:
 
 
 def _prompts(page) -> list[str]:
-    return page.eval_on_selector_all(
-        ".jp-Notebook .jp-CodeCell .jp-InputArea-prompt",
-        "nodes => nodes.map(n => n.textContent.trim())")
+    return page.evaluate(SHOWN_PROMPTS_JS)
+
+
+def _wait_shown(page, condition: str, timeout_ms: int, arg=None) -> None:
+    """Wait until the JavaScript ``condition`` (a function of ``arg``) holds, failing at once
+    with NavigatedAway if the page leaves the notebook under test meanwhile."""
+    path = getattr(page, "notebook_under_test", None)
+    page.wait_for_function(
+        "([arg, path]) => {"
+        f" const doc = ({SHOWN_DOCUMENT_JS})();"
+        " if (path !== null && (!doc || doc.path !== path)) return true;"  # assert_shows says
+        f" return ({condition})(arg); }}", arg=[arg, path], timeout=timeout_ms)
+    assert_shows(page)
+
+
+def focus_notebook(page) -> None:
+    """Make the notebook under test JupyterLab's current widget by clicking its tab's label
+    (NavigatedAway if another document is shown).
+
+    Never click inside the notebook to focus it: its cells hold links, and after Run All the
+    notebook is scrolled to its last cell, the lessons' navigation line ("06 Synthesis →"). A
+    click there opens the next lesson: the CI failure in which 05_after_inf's test timed out
+    showing 06_synthesis came from run_all clicking the middle of the notebook.
+    """
+    assert_shows(page)  # never bring it back quietly: leaving it is a failure
+    path = getattr(page, "notebook_under_test", None)
+    tabs = page.locator("#jp-main-dock-panel .lm-TabBar-tab")
+    tab = (tabs.and_(page.locator(f"[title*={json.dumps('Path: ' + path)}]")) if path
+           else tabs.and_(page.locator(".lm-mod-current")))
+    tab.first.locator(".lm-TabBar-tabLabel").click()
+    assert_shows(page)
+
+
+def _menu_command(page, menu: str, item: str) -> None:
+    """Choose ``menu`` > ``item`` from JupyterLab's menu bar."""
+    page.get_by_role("menuitem", name=menu, exact=True).click()
+    page.get_by_role("menuitem", name=item, exact=True).click()
+
+
+def run_all(page, timeout_ms: int = 120_000, attempts: int = 3) -> None:
+    """Clear every output, run every cell (Run > Run All Cells) and wait until all have run and
+    the kernel is idle.
+
+    Outputs are cleared first so that the stored execution counts of a saved notebook cannot
+    pass for a finished run. Retries Run All when it did nothing (seen right after the kernel
+    first reports idle). Raises AssertionError naming the prompts if the cells do not all get an
+    execution count, and NavigatedAway at once if the page stops showing the notebook under test.
+    """
+    focus_notebook(page)
+    _menu_command(page, "Edit", "Clear Outputs of All Cells")
+    _wait_shown(page, """() => (""" + SHOWN_PROMPTS_JS + """)()
+        .every(t => !/\\[(\\*|\\d+)\\]/.test(t))""", timeout_ms=30_000)
+    started = """() => (""" + SHOWN_PROMPTS_JS + """)().some(t => /\\[(\\*|\\d+)\\]/.test(t))"""
+    for attempt in range(attempts):
+        focus_notebook(page)
+        _menu_command(page, "Run", "Run All Cells")
+        try:
+            _wait_shown(page, started, timeout_ms=10_000)
+            break
+        except NavigatedAway:
+            raise
+        except Exception:
+            if attempt == attempts - 1:
+                raise AssertionError(f"Run All did nothing; prompts: {_prompts(page)}; "
+                                     f"dialogs: {open_dialogs(page)}")
+    try:
+        _wait_shown(page, """() => {
+                const prompts = (""" + SHOWN_PROMPTS_JS + """)();
+                return prompts.length > 0 && prompts.every(t => /\\[\\d+\\]/.test(t));
+            }""", timeout_ms=timeout_ms)
+    except NavigatedAway:
+        raise
+    except Exception as error:
+        raise AssertionError(f"Run All did not finish in {timeout_ms} ms; prompts: "
+                             f"{_prompts(page)}; dialogs: {open_dialogs(page)}") from error
+    wait_kernel_idle(page, timeout_ms)
+    assert_shows(page)
 
 
 def delete_sessions(page, server: JupyterLab) -> None:
@@ -230,38 +361,6 @@ def open_dialogs(page) -> list[str]:
     return [d.inner_text()[:300] for d in page.query_selector_all(".jp-Dialog")]
 
 
-def run_all(page, timeout_ms: int = 120_000, attempts: int = 3) -> None:
-    """Run every cell (Run > Run All Cells) and wait until all have run and the kernel is idle.
-
-    Retries when the command did nothing (seen right after the kernel first reports idle).
-    Raises AssertionError naming the prompts if the cells do not all get an execution count.
-    """
-    for attempt in range(attempts):
-        # Focus the notebook shown (a restored tab may hold a second, hidden one).
-        page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook").first.click()
-        page.get_by_role("menuitem", name="Run", exact=True).click()
-        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-        try:
-            page.wait_for_function(
-                """() => [...document.querySelectorAll(
-                        '.jp-Notebook .jp-CodeCell .jp-InputArea-prompt')]
-                    .some(n => /\\[(\\*|\\d+)\\]/.test(n.textContent))""",
-                timeout=10_000)
-            break
-        except Exception:
-            if attempt == attempts - 1:
-                raise AssertionError(f"Run All did nothing; prompts: {_prompts(page)}; "
-                                     f"dialogs: {open_dialogs(page)}")
-    page.wait_for_function(
-        """() => {
-            const prompts = [...document.querySelectorAll(
-                '.jp-Notebook .jp-CodeCell .jp-InputArea-prompt')].map(n => n.textContent);
-            return prompts.length > 0 && prompts.every(t => /\\[\\d+\\]/.test(t));
-        }""",
-        timeout=timeout_ms)
-    wait_kernel_idle(page, timeout_ms)
-
-
 def output_errors(page) -> list[str]:
     """Texts of error outputs in the notebook: stderr, tracebacks, "Javascript Error" boxes
     (what a plotly figure leaves when it fails to render). Long ones keep their first 1,000 and
@@ -275,11 +374,11 @@ def output_errors(page) -> list[str]:
 
 
 def wait_for_plots(page, count: int, timeout_ms: int = 60_000) -> None:
-    """Wait until at least ``count`` plotly figures have drawn in the page."""
-    page.wait_for_function(
-        """n => [...document.querySelectorAll('.js-plotly-plot')]
+    """Wait until at least ``count`` plotly figures have drawn in the page (NavigatedAway if
+    the page leaves the notebook under test meanwhile)."""
+    _wait_shown(page, """n => [...document.querySelectorAll('.js-plotly-plot')]
                  .filter(p => p.querySelector('.main-svg')).length >= n""",
-        arg=count, timeout=timeout_ms)
+                arg=count, timeout_ms=timeout_ms)
 
 
 def geo_outline_paths(page) -> list[int]:

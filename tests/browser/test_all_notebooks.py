@@ -5,7 +5,9 @@ For each notebook in notebooks/, exercises/ and solutions/: Run All, then check 
   (with an AssertionError) that the question is not answered yet;
 - every plotly figure drew (an SVG with content), every map drew its coastlines;
 - every widget rendered (no "Error displaying widget");
-- no request left the machine (all non-loopback requests are blocked and recorded).
+- no request left the machine (all non-loopback requests are blocked and recorded);
+- the page still shows that notebook (the harness fails at once, with NavigatedAway, if it ever
+  shows another document: see test_harness.py).
 A screenshot of each is saved as test-artifacts/screenshots/notebook__<folder>__<name>.png.
 """
 from __future__ import annotations
@@ -70,5 +72,6 @@ def test_notebook_runs_in_the_browser(path, server, offline_page):
     body = page.inner_text(".jp-Notebook")
     assert "Error displaying widget" not in body, f"{path}: a widget failed to render"
     assert page.blocked == [], f"{path}: requests left the machine: {page.blocked}"
+    harness.assert_shows(page, path)  # still this notebook: no click followed a link
     harness.screenshot(page, "notebook__" + path.replace("/", "__"))
     harness.delete_sessions(page, server)
