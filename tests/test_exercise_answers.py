@@ -37,7 +37,7 @@ CASES: dict[str, dict[str, dict]] = {
                          'answer_q2 = 4.0'],
                "wrong": [('answer_q2 = len(compilation)', "every quotation"),
                          ('answer_q2 = len(quotes[quotes["speaker"].str.contains("government|press service")])',
-                          "both sources"),
+                          "every source"),
                          ('answer_q2 = compilation.loc[compilation["speaker"].str.contains("government|press '
                           'service"), "speaker"].nunique()', "different speakers")]},
         "q3": {"right": ['answer_q3a = events.set_index("event_id").loc[told].sort_values("date").index\n'
@@ -58,7 +58,7 @@ CASES: dict[str, dict[str, dict]] = {
                           "share of the quotations"),
                          ('_w = quotes["quote"].str.split().str.len()\n'
                           'answer_q4 = 100 * _w[quotes["speaker"] == "Anatoly Antonov"].sum() / _w.sum()',
-                          "both sources"),
+                          "every source"),
                          ('answer_q4 = 0.229', "")]},
     },
     "02_inf_treaty_1987": {
@@ -132,7 +132,7 @@ CASES: dict[str, dict[str, dict]] = {
                           "add days, not months"),
                          ('answer_q3a = pd.Timestamp("2019-02-02")\nanswer_q3b = False', "compare the date")]},
         "q4": {"right": ['answer_q4 = "A"', 'answer_q4 = np.str_("(a)")'],
-               "wrong": [('answer_q4 = "b"', "second step"), ('answer_q4 = "c"', "showing the missile"),
+               "wrong": [('answer_q4 = "b"', "second step"), ('answer_q4 = "c"', "display of a launcher"),
                          ('answer_q4 = "d"', "a base opening")]},
         "q5": {"right": ['answer_q5 = {"9M729_RU_MOD": "Accused government", "9m729_us_gov": "accusing  government", '
                          '"9m729_faz": "press citing intelligence", "9m729_iiss": "research institute"}',
@@ -186,7 +186,7 @@ CASES: dict[str, dict[str, dict]] = {
                "wrong": [('answer_q1a = 3504254\nanswer_q1b = False', "quarter of the way round"),
                          ('answer_q1a = 3504 / 1.609344\nanswer_q1b = True', "not miles"),
                          ('answer_q1a = 350.4\nanswer_q1b = False', "far too short"),
-                         ('answer_q1a = 3504\nanswer_q1b = True', "every kilometre counts")]},
+                         ('answer_q1a = 3504\nanswer_q1b = True', "longest Dark Eagle claim")]},
         "q2": {"right": ['answer_q2 = {"tokyo", "seoul", "pyongyang", "taipei"}',
                          '_c = sites[sites["kind"] == "capital"]\n'
                          '_d = geo.within_range(_c, place.loc["beijing", "lat"], place.loc["beijing", "lon"], '
@@ -201,18 +201,18 @@ CASES: dict[str, dict[str, dict]] = {
         "q3": {"right": ['answer_q3 = "B"', 'answer_q3 = np.str_("b.")'],
                "wrong": [('answer_q3 = "a"', "lower bound"), ('answer_q3 = "c"', "inside the band"),
                          ('answer_q3 = "d"', "two different missiles")]},
-        "q4": {"right": ['answer_q4 = {"Dark_Eagle_Lozano": "Military officer", "prsm_lockheed_2021_test": "MANUFACTURER", '
+        "q4": {"right": ['answer_q4 = {"Dark_Eagle_Congress": "Government documents", "prsm_lockheed_2021_test": "MANUFACTURER", '
                          '"oreshnik_lao_dong": "newspaper ", "typhon_defence_affairs": "defence  trade site"}',
-                         'answer_q4 = pd.Series({"dark_eagle_lozano": "military officer", '
+                         'answer_q4 = pd.Series({"dark_eagle_congress": "government documents", '
                          '"prsm_lockheed_2021_test": "manufacturer", "oreshnik_lao_dong": "newspaper", '
                          '"typhon_defence_affairs": "defence trade site"})'],
-               "wrong": [('answer_q4 = {"dark_eagle_lozano": "newspaper", "prsm_lockheed_2021_test": "newspaper", '
+               "wrong": [('answer_q4 = {"dark_eagle_congress": "newspaper", "prsm_lockheed_2021_test": "newspaper", '
                           '"oreshnik_lao_dong": "newspaper", "typhon_defence_affairs": "defence trade site"}',
-                          "as reported by"),
-                         ('answer_q4 = {"dark_eagle_lozano": "military officer", "prsm_lockheed_2021_test": '
+                          "in the first place"),
+                         ('answer_q4 = {"dark_eagle_congress": "government documents", "prsm_lockheed_2021_test": '
                           '"manufacturer", "oreshnik_lao_dong": "defence trade site", '
                           '"typhon_defence_affairs": "newspaper"}', "defence trade site"),
-                         ('answer_q4 = {"dark_eagle_lozano": "general", "prsm_lockheed_2021_test": "manufacturer", '
+                         ('answer_q4 = {"dark_eagle_congress": "congress", "prsm_lockheed_2021_test": "manufacturer", '
                           '"oreshnik_lao_dong": "newspaper", "typhon_defence_affairs": "defence trade site"}',
                           "only the four labels")]},
         "q5": {"right": ['answer_q5a = np.int64(16)\nanswer_q5b = "B"',
