@@ -109,6 +109,9 @@ CASES: dict[str, dict[str, dict]] = {
                          ('answer_q5 = "d"', "1,000 km boundary")]},
     },
     "03_inf_collapse": {
+        "q6": {"right": ['answer_q6 = "B"', 'answer_q6 = np.str_("b")'],
+               "wrong": [('answer_q6 = "a"', "one witness"), ('answer_q6 = "c"', "acknowledged the missile before"),
+                         ('answer_q6 = "d"', "not a quotation of a person")]},
         "q1": {"right": ['answer_q1 = " B "', 'answer_q1 = np.str_("b")'],
                "wrong": [('answer_q1 = "a"', "lower bound"), ('answer_q1 = "c"', "claimant"),
                          ('answer_q1 = "d"', "when the treaty ended")]},
@@ -148,6 +151,10 @@ CASES: dict[str, dict[str, dict]] = {
                           "four 9M729 claim ids")]},
     },
     "04_new_start": {
+        "q6": {"right": ['answer_q6 = "B"', 'answer_q6 = np.str_(" (b)")'],
+               "wrong": [('answer_q6 = "a"', "inspections had been paused"),
+                         ('answer_q6 = "c"', "Russia's Foreign Ministry writing"),
+                         ('answer_q6 = "d"', "not Russian ones")]},
         "q1": {"right": ['answer_q1 = "B"', 'answer_q1 = np.str_(" b")'],
                "wrong": [('answer_q1 = "a"', "when did the central limits have to be met"),
                          ('answer_q1 = "c"', "before 2018"), ('answer_q1 = "d"', "after the deadline")]},
