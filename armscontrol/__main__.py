@@ -20,6 +20,7 @@ Arms Control Notebooks: tools for teachers and maintainers.
             git branch, for Binder and nbgitpuller links
   links     print the Binder and JupyterHub (nbgitpuller) links of the student edition
   print     write PDFs of the lessons, exercise sets and primary sources, for paper
+  key       write the teachers' answer key (Markdown and HTML, one page per set)
 
 Run `python -m armscontrol COMMAND --help` for the options of each command.
 Teachers' guide to grading: docs/grading.md.
@@ -99,6 +100,18 @@ def _parser() -> argparse.ArgumentParser:
                             "grader fills in a copy, keeping all its columns and rows")
     grade.add_argument("--quiet", action="store_true", help="print no progress or summary")
 
+    key = commands.add_parser(
+        "key", help="write the teachers' answer key",
+        description="Run every solutions notebook and write one answer-key page per exercise "
+                    "set into DIR, as Markdown and as a self-contained HTML file: each question, "
+                    "its points, the objective it assesses, the expected value computed from the "
+                    "solution, the model written answer and its rubric. For teachers only: never "
+                    "put it in exercises/ or a student copy.")
+    key.add_argument("--out", metavar="DIR", type=Path, required=True,
+                     help="folder for the answer key (created)")
+    key.add_argument("--solutions", metavar="DIR", type=Path, default=ROOT / "solutions",
+                     help="nbgrader-format solutions notebooks (default: %(default)s)")
+
     commands.add_parser("check", help="validate every data table",
                         description="Validate every table in data/ (schema, dates, units, sources).")
 
@@ -166,6 +179,12 @@ def main(argv: list[str] | None = None) -> int:
                                     lms_export=args.lms_export)
             if args.quiet:
                 print(f"Graded {len(results)} notebook(s); see {args.out / 'gradebook.csv'}.")
+        elif args.command == "key":
+            from armscontrol import key
+
+            written = key.write_key(args.out, args.solutions)
+            print(f"Wrote the answer key ({len(written) // 2} set(s), Markdown and HTML) "
+                  f"to {args.out}.")
         elif args.command == "check":
             try:
                 from armscontrol import data

@@ -35,7 +35,11 @@ from typing import Any, Iterable
 from armscontrol import ROOT
 
 #: The helper names a test cell may call; the grader re-binds exactly these before each test cell.
-FEEDBACK_HELPERS = ("check", "check_answered", "check_type")
+#: Each is a self-contained top-level function (the grader copies only these functions' source),
+#: so they use no module-level names and import what they need inside their bodies.
+FEEDBACK_HELPERS = ("check", "check_answered", "check_type", "as_number", "as_whole_number",
+                    "as_bool", "as_text", "as_name", "as_date", "as_choice", "as_items",
+                    "as_mapping", "same_name", "same_items", "close_to")
 
 #: Default source of truth and output of :func:`release`.
 SOLUTIONS_DIR: Path = ROOT / "solutions"
@@ -98,6 +102,223 @@ def check_type(value: Any, expected: type | tuple[type, ...], name: str) -> None
             f"`{name}` should be a {wanted}, but it is a `{type(value).__name__}`. "
             "Check what your code puts into it."
         )
+
+
+# Fair checking: every correct form of an answer is accepted. Each ``as_*`` helper checks an
+# answer's *form*, raising AssertionError with a teaching hint when it is the wrong kind of thing,
+# and returns it as a plain Python value (numpy/pandas scalars converted, names normalised), so
+# the test cell can compare it with plain values. The returned value is rebuilt from the answer
+# (``int.__int__``, ``str.__str__``, ``datetime.date(...)``), so an object built to compare equal
+# to everything cannot pass a comparison.
+
+def as_number(value: Any, name: str) -> float | int:
+    """Return ``value`` as a plain ``int`` or ``float``; AssertionError if it is not a number.
+
+    Accepts Python ``int``/``float`` and numpy/pandas numeric scalars (``int64``, ``float64``);
+    rejects ``True``/``False``, strings and containers, and NaN. Returns the number unchanged in
+    value (an ``int`` stays an ``int``).
+    """
+    import math
+
+    check_answered(value, name)
+    if type(value).__module__ == "numpy" and hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, bool):
+        raise AssertionError(f"`{name}` is {value}, a yes/no value: it should be a number.")
+    if isinstance(value, int):
+        return int.__int__(value)
+    if isinstance(value, float):
+        number = float.__float__(value)
+        if math.isnan(number):
+            raise AssertionError(f"`{name}` is NaN (not a number): a step found no value. "
+                                 "Check your filter keeps at least one row.")
+        return number
+    if isinstance(value, str):
+        raise AssertionError(f"`{name}` is the text {value!r}: give a number without quotes.")
+    raise AssertionError(f"`{name}` should be a number, but it is a `{type(value).__name__}`. "
+                         "If it is a table or a column, pick the single value out of it.")
+
+
+def as_whole_number(value: Any, name: str) -> int:
+    """Return ``value`` as a plain ``int``; AssertionError unless it is a whole number.
+
+    Accepts ``int``, numpy integers and floats with no fractional part (``7.0``). Returns an int.
+    """
+    number = as_number(value, name)
+    if isinstance(number, float):
+        if not number.is_integer():
+            raise AssertionError(f"`{name}` has a fractional part: it should be a whole number "
+                                 "(a count, or a value rounded with round(...)).")
+        return int(number)
+    return number
+
+
+def as_bool(value: Any, name: str) -> bool:
+    """Return ``value`` as a plain ``bool``; accepts ``True``/``False`` and ``numpy.bool_``.
+
+    Raises AssertionError for anything else (including the strings "True"/"False"). Returns a bool.
+    """
+    check_answered(value, name)
+    if type(value).__module__ == "numpy" and hasattr(value, "item"):
+        value = value.item()
+    if type(value) is bool:
+        return value is True
+    if isinstance(value, str):
+        raise AssertionError(f"`{name}` is the text {value!r}: use True or False without quotes.")
+    raise AssertionError(f"`{name}` should be True or False, but it is a "
+                         f"`{type(value).__name__}`. A comparison such as `a <= b` gives one.")
+
+
+def as_text(value: Any, name: str) -> str:
+    """Return ``value`` as a plain ``str`` (numpy/pandas strings accepted), spaces at the ends removed.
+
+    Raises AssertionError if it is not text. Returns a str.
+    """
+    check_answered(value, name)
+    if isinstance(value, str):
+        return str.__str__(value).strip()
+    if type(value).__module__.startswith("pandas") and hasattr(value, "__len__"):
+        raise AssertionError(f"`{name}` is a pandas `{type(value).__name__}` (a column or "
+                             "table): pick the single value out of it, e.g. with .iloc[0].")
+    raise AssertionError(f"`{name}` should be text (a string in quotes), but it is a "
+                         f"`{type(value).__name__}`.")
+
+
+def as_name(value: Any, name: str) -> str:
+    """Return a name in a form that ignores case and spacing: ``" Dmitry  PESKOV"`` → ``"dmitry peskov"``.
+
+    Curly apostrophes count as straight ones. Raises AssertionError if it is not text. Returns a str.
+    """
+    text = as_text(value, name).replace("\u2019", "'").replace("\u2018", "'")
+    return " ".join(text.split()).casefold()
+
+
+def same_name(value: Any, expected: Any) -> bool:
+    """True if two names are equal ignoring case and spacing (both must be text)."""
+    return as_name(value, "your answer") == as_name(expected, "the expected name")
+
+
+def as_date(value: Any, name: str) -> Any:
+    """Return ``value`` as a ``datetime.date``.
+
+    Accepts a pandas ``Timestamp``, ``datetime.date``/``datetime``, ``numpy.datetime64`` and text
+    such as ``"2018-10-22"`` or ``"22 October 2018"``. Raises AssertionError otherwise.
+    Returns a datetime.date (the day; any time of day is dropped).
+    """
+    import datetime
+
+    check_answered(value, name)
+    if type(value).__module__ == "numpy" and type(value).__name__ == "datetime64":
+        value = str(value)[:10]
+    if isinstance(value, str):
+        text = str.__str__(value).strip()
+        try:
+            return datetime.date.fromisoformat(text[:10])
+        except ValueError:
+            pass
+        try:
+            import pandas
+
+            stamp = pandas.Timestamp(text)
+        except (ValueError, TypeError, ImportError):
+            stamp = None
+        if stamp is None or stamp != stamp:  # NaT is not equal to itself
+            raise AssertionError(f"`{name}` is the text {text!r}, which is not a date pandas can "
+                                 "read: write it as 'YYYY-MM-DD', or take it from a date column.")
+        value = stamp
+    if isinstance(value, datetime.date):
+        if value != value:
+            raise AssertionError(f"`{name}` is NaT (no date): a step found no row.")
+        return datetime.date(int.__int__(value.year), int.__int__(value.month),
+                             int.__int__(value.day))
+    raise AssertionError(f"`{name}` should be a date (a pandas Timestamp, or text like "
+                         f"'2019-08-02'), but it is a `{type(value).__name__}`.")
+
+
+def as_choice(value: Any, options: str, name: str) -> str:
+    """Return a multiple-choice answer as one lower-case letter from ``options`` (e.g. ``"abcd"``).
+
+    Accepts ``"b"``, ``"B"``, ``" b "``, ``"(b)"`` or ``"b)"``. Raises AssertionError naming the
+    options for anything else. Returns a one-letter str.
+    """
+    text = as_text(value, name).strip("()[]. ").casefold()
+    if len(text) != 1 or text not in options:
+        letters = ", ".join(f'"{o}"' for o in options)
+        raise AssertionError(f"`{name}` should be one letter from the options: {letters}.")
+    return text
+
+
+def as_items(value: Any, name: str, ordered: bool = False) -> list:
+    """Return the items of a list-like answer as a plain list, each item normalised.
+
+    Accepts a list, tuple, set, pandas Series or Index, or numpy array. Text items are
+    normalised with :func:`as_name`, numbers and yes/no values made plain, dates made
+    ``datetime.date``. With ``ordered=False`` (order does not matter) the list is sorted, so two
+    answers with the same items in any order give the same list. Raises AssertionError for a
+    single value or a table. Returns a list.
+    """
+    import datetime
+
+    check_answered(value, name)
+    module = type(value).__module__
+    if isinstance(value, (str, bytes)) or type(value).__name__ == "DataFrame":
+        raise AssertionError(f"`{name}` should be a list of items (e.g. `[\"a\", \"b\"]`), "
+                             f"but it is a `{type(value).__name__}`.")
+    if (module.startswith("pandas") or module == "numpy") and hasattr(value, "tolist"):
+        items = value.tolist()
+    elif type(value) in (list, tuple, set, frozenset) or type(value).__name__ in ("dict_keys",
+                                                                                  "dict_values"):
+        items = list(value)
+    else:
+        raise AssertionError(f"`{name}` should be a list (or tuple, set, Series), but it is a "
+                             f"`{type(value).__name__}`.")
+    plain = []
+    for number, item in enumerate(items, 1):
+        label = f"item {number} of `{name}`"
+        if isinstance(item, str):
+            plain.append(as_name(item, label))
+        elif isinstance(item, datetime.date) or type(item).__name__ == "datetime64":
+            plain.append(as_date(item, label))
+        elif isinstance(item, bool) or type(item).__name__ == "bool_":
+            plain.append(as_bool(item, label))
+        else:
+            plain.append(as_number(item, label))
+    if not ordered:
+        plain.sort(key=lambda item: (type(item).__name__, item))
+    return plain
+
+
+def as_mapping(value: Any, name: str) -> dict:
+    """Return a matching answer (each key matched to a value) as a plain dict of normalised text.
+
+    Accepts a dict or a pandas Series (its index as keys). Keys and values must be text; both
+    are normalised with :func:`as_name`, so case and spacing do not matter. Raises
+    AssertionError otherwise. Returns a dict.
+    """
+    check_answered(value, name)
+    if type(value).__module__.startswith("pandas") and hasattr(value, "to_dict") \
+            and type(value).__name__ == "Series":
+        value = value.to_dict()
+    if type(value) is not dict:
+        raise AssertionError(f"`{name}` should be a dict such as `{{\"x\": \"y\"}}`, matching each "
+                             f"item to one answer, but it is a `{type(value).__name__}`.")
+    return {as_name(k, f"a key of `{name}`"): as_name(v, f"the value for {k!r} in `{name}`")
+            for k, v in dict.items(value)}
+
+
+def same_items(value: Any, expected: Any, ordered: bool = False) -> bool:
+    """True if two list-like answers hold the same items (see :func:`as_items`).
+
+    Names are compared ignoring case and spacing; with ``ordered=False`` order does not matter
+    (but how many times an item occurs does).
+    """
+    return as_items(value, "your answer", ordered) == as_items(expected, "the expected list",
+                                                               ordered)
+
+
+def close_to(value: Any, expected: float, tolerance: float) -> bool:
+    """True if the number ``value`` is within ``tolerance`` of ``expected`` (same units)."""
+    return abs(as_number(value, "your answer") - expected) <= tolerance
 
 
 # --------------------------------------------------------------------------------------------
@@ -472,6 +693,9 @@ def release(solutions_dir: Path | str = SOLUTIONS_DIR,
 # Leak scanning
 # --------------------------------------------------------------------------------------------
 
+#: Every page of the teachers' answer key (armscontrol.key) carries this line; students never should.
+KEY_MARKER = "Answer key for teachers (armscontrol): not for students"
+
 #: Shorter secret lines (``x = 5``, ``else:``) are too common to count as evidence of a leak.
 MIN_SECRET_LINE = 12
 
@@ -521,7 +745,9 @@ def find_leaks(folder: Path | str, solutions_dir: Path | str = SOLUTIONS_DIR,
                lessons_dir: Path | str | None = None) -> list[str]:
     """Scan every file under ``folder`` for solution or hidden-test text; return what was found.
 
-    Flags: a ``solutions`` folder; nbgrader delimiters in any notebook; any secret line (see
+    Flags: a ``solutions`` folder; a page of the answer key (:data:`KEY_MARKER` in any file but
+    Python source, which defines it); nbgrader
+    delimiters in any notebook; any secret line (see
     :func:`secret_and_public_lines`, at least ``MIN_SECRET_LINE`` characters) in any text file.
     Lines that also appear in the lessons (``lessons_dir``) are public by definition.
     Returns a sorted list of ``"path: what"`` strings (empty when clean).
@@ -546,6 +772,8 @@ def find_leaks(folder: Path | str, solutions_dir: Path | str = SOLUTIONS_DIR,
         lines = _text_lines(path)
         if lines is None:
             continue
+        if path.suffix != ".py" and any(KEY_MARKER in line for line in lines):
+            leaks.append(f"{rel}: a page of the teachers' answer key")
         for number, line in enumerate(lines, 1):
             if path.suffix == ".ipynb" and any(marker in line for marker in _MARKERS):
                 leaks.append(f"{rel}: line {number}: nbgrader delimiter {line.strip()!r}")

@@ -285,3 +285,24 @@ def test_each_exercise_release_is_deterministic_in_memory():
     before = copy.deepcopy(nb)
     assert ex.notebook_bytes(ex.release_notebook(nb)) == ex.notebook_bytes(ex.release_notebook(nb))
     assert nb == before  # the solutions notebook is not modified
+
+
+def test_answer_key_pages_are_leaks_wherever_they_are(tmp_path):
+    from armscontrol import key
+
+    page = key.markdown_to_html(f"<!-- {ex.KEY_MARKER} -->\n\n# Answer key", "key")
+    for rel in ("exercises/key.html", "notebooks/answers.md", "anywhere/else.txt"):
+        target = tmp_path / "copy" / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(page)
+    leaks = ex.find_leaks(tmp_path / "copy", SOLUTIONS)
+    assert sorted(l.split(":")[0] for l in leaks if "answer key" in l) == [
+        "anywhere/else.txt", "exercises/key.html", "notebooks/answers.md"]
+
+
+@pytest.mark.skipif(not REAL, reason="solutions/ holds no notebooks yet")
+def test_student_copy_holds_no_answer_key(tmp_path):
+    dest = ex.release_student_copy(tmp_path / "class")
+    for path in dest.rglob("*"):
+        if path.is_file() and path.suffix != ".py":
+            assert ex.KEY_MARKER not in path.read_text(errors="ignore"), path
