@@ -1,8 +1,9 @@
 """The real grader agrees with the in-process harness: a handed-in notebook with the alternative
 correct answers of tests/test_exercise_answers.py scores every autograded point, and one with
 typical wrong answers loses points on every question, its feedback naming the misconception
-wherever a visible check catches it. (The grader reports a failed *hidden* check with a general
-notice, not its message; the hidden messages are tested in test_exercise_answers.py.)
+wherever a check catches it: a visible check's message, or, where only a hidden check catches it
+(choice questions keep their per-letter hints hidden), the hidden check's message, which the
+grader adds to its "passed the checks you can see" notice.
 
 One kernel per notebook (12 notebooks, two at a time): about a minute.
 """
@@ -94,6 +95,8 @@ def test_wrong_answers_lose_points_and_get_their_hints_from_the_grader(graded, s
     for qid in CASES[set_name]:
         earned = sum(float(row[f"{set_name}:{t.grade_id}"] or 0) for t in qs[qid].tests)
         assert earned < sum(t.points for t in qs[qid].tests), f"{qid}: a wrong answer scored full points"
-        _, hint = visible_hint_case(set_name, qid)
+        code, hint = visible_hint_case(set_name, qid)
+        if hint is None:  # caught by a hidden check only: its message reaches the feedback too
+            hint = dict(CASES[set_name][qid]["wrong"])[code]
         if hint:
             assert " ".join(hint.casefold().split()) in section, f"{qid}: hint {hint!r} not in the feedback"
