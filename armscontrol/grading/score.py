@@ -158,9 +158,11 @@ def score(result: dict, exercise: Exercise, plan: Plan, ran: dict, timeout: floa
         elif error and error.startswith("Timeout:"):
             earned, message = 0.0, f"the test ran longer than {timeout:g} s (does your answer loop forever?)"
         elif passed_visible:
-            # The hidden check's own message names the misconception (choice questions keep their
-            # per-letter hints there: visible ones would give the answer away by elimination).
-            hint = error or "test your answer on more cases, including the edges"
+            # A hidden check's message stays secret (it may name the hidden cases), unless the
+            # question marks its hidden messages as hints for students: choice questions keep
+            # their per-letter hints there, as visible ones would give the answer away.
+            hint = (error if error and q.hint_after_grading
+                    else "test your answer on more cases, including the edges")
             earned, message = 0.0, ("passed the checks you can see, but not the hidden checks run at "
                                     f"grading: {hint}")
         elif error:

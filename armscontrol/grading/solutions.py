@@ -21,6 +21,10 @@ class Question:
     kind: str  # "auto" or "manual"
     points: float
     answer_ids: list[str] = field(default_factory=list)  # answer cells it depends on
+    # The test cell's metadata says ``"armscontrol": {"hint_after_grading": true}``: its hidden
+    # checks' messages are hints written for students (a choice question's per-letter hints),
+    # shown in the feedback. Otherwise a hidden check's message stays secret.
+    hint_after_grading: bool = False
 
 
 @dataclass
@@ -62,7 +66,9 @@ def load_exercises(solutions_dir: Path | str) -> dict[str, Exercise]:
                 answers.append(meta["grade_id"])
                 last_was_test = False
             if ex.is_autograded_test(cell):
-                questions.append(Question(meta["grade_id"], "auto", ex.cell_points(cell), list(answers)))
+                own = cell.metadata.get("armscontrol", {})
+                questions.append(Question(meta["grade_id"], "auto", ex.cell_points(cell), list(answers),
+                                          bool(own.get("hint_after_grading", False))))
                 last_was_test = True
             elif ex.is_manually_graded(cell):
                 questions.append(Question(meta["grade_id"], "manual", ex.cell_points(cell),
