@@ -19,6 +19,8 @@ Functions
 """
 from __future__ import annotations
 
+import functools
+
 import math
 from typing import Iterable
 
@@ -106,7 +108,7 @@ def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     """
     lat1, lon1 = check_point(*_pair(a, "a"), what="first point (a)")
     lat2, lon2 = check_point(*_pair(b, "b"), what="second point (b)")
-    return WGS84.Inverse(lat1, lon1, lat2, lon2, Geodesic.DISTANCE)["s12"] / 1000.0
+    return _inverse_km(lat1, lon1, lat2, lon2)
 
 
 def _pair(point: Iterable[float], name: str) -> tuple[float, float]:
@@ -136,6 +138,13 @@ def _row_label(sites: pd.DataFrame, index) -> str:
     return f"row {index!r}"
 
 
+@functools.lru_cache(maxsize=65_536)
+def _inverse_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Geodesic distance in km between two checked points (cached: a lesson measures the same
+    base-to-capital distances for every map, caption and table)."""
+    return WGS84.Inverse(lat1, lon1, lat2, lon2, Geodesic.DISTANCE)["s12"] / 1000.0
+
+
 def distances_km(sites: pd.DataFrame, lat: float, lon: float) -> pd.Series:
     """Return the geodesic distance in km from ``(lat, lon)`` to every row of ``sites``.
 
@@ -149,9 +158,7 @@ def distances_km(sites: pd.DataFrame, lat: float, lon: float) -> pd.Series:
     for index, site_lat, site_lon in zip(sites.index, sites["lat"], sites["lon"]):
         site_lat, site_lon = check_point(site_lat, site_lon,
                                          what=f"sites {_row_label(sites, index)}")
-        values.append(
-            WGS84.Inverse(lat0, lon0, site_lat, site_lon, Geodesic.DISTANCE)["s12"] / 1000.0
-        )
+        values.append(_inverse_km(lat0, lon0, site_lat, site_lon))
     return pd.Series(values, index=sites.index, name="distance_km", dtype="float64")
 
 
@@ -193,16 +200,35 @@ def range_ring(lat: float, lon: float, range_km: float, n: int = 360
     distance_m = check_range(range_km) * 1000.0
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 3:
         raise ValueError(f"n (points on the ring) must be an integer >= 3, got {n!r}")
-    bearings = np.arange(n + 1) * (360.0 / n)
+    lons, lats = _ring(lat0, lon0, distance_m, int(n))
+    return lons.copy(), lats.copy()  # copies: the cached arrays must not be changed
+
+
+@functools.lru_cache(maxsize=32)
+def _geodesics(lat0: float, lon0: float, n: int) -> tuple:
+    """The ``n + 1`` geodesics leaving ``(lat0, lon0)`` at evenly spaced bearings (0 = north,
+    clockwise; the last repeats the first), as geographiclib ``GeodesicLine`` objects.
+
+    Cached per centre: setting a line up is most of the cost of a point on it, and a map draws
+    many rings around the same base (the INF band, each claim, every step of a slider).
+    """
+    caps = Geodesic.LATITUDE | Geodesic.LONGITUDE | Geodesic.DISTANCE_IN
+    return tuple(WGS84.Line(lat0, lon0, float(bearing), caps)
+                 for bearing in np.arange(n + 1) * (360.0 / n))
+
+
+@functools.lru_cache(maxsize=512)
+def _ring(lat0: float, lon0: float, distance_m: float, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(lons, lats)`` of the ring at ``distance_m`` metres (cached; see :func:`range_ring`)."""
     lats = np.empty(n + 1)
     lons = np.empty(n + 1)
-    for i, bearing in enumerate(bearings):
-        point = WGS84.Direct(lat0, lon0, float(bearing), distance_m,
-                             Geodesic.LATITUDE | Geodesic.LONGITUDE)
+    for i, line in enumerate(_geodesics(lat0, lon0, n)):
+        point = line.Position(distance_m, Geodesic.LATITUDE | Geodesic.LONGITUDE)
         lats[i], lons[i] = point["lat2"], point["lon2"]
     # geographiclib gives each longitude in [-180, 180]; numpy's unwrap removes the 360-degree
     # jumps between neighbouring points, which is all the antimeridian and pole handling needs.
     lons = np.unwrap(lons, period=360.0)
+    lons.flags.writeable = lats.flags.writeable = False
     return lons, lats
 
 

@@ -38,7 +38,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from armscontrol import DATA_DIR, ROOT
-from armscontrol import geo, inf
+from armscontrol import figures, geo, inf
 
 #: Okabe & Ito's colour-blind-safe palette ("Color Universal Design", 2008), as published at
 #: https://jfly.uni-koeln.de/color/ and reproduced in "Colors (ggplot2)", Cookbook for R,
@@ -373,8 +373,14 @@ def _as_list(value: str | Sequence[str] | None) -> list[str]:
     return list(value)
 
 
+def _scattergeo(**props) -> dict:
+    """A Scattergeo trace as a plain dict: plotly checks it once, when it joins the figure
+    (a ``go.Scattergeo`` would be checked once more there, which made maps slow to build)."""
+    return dict(type="scattergeo", **props)
+
+
 def _site_traces(sites: pd.DataFrame, bases: list[pd.Series], label_kinds: Sequence[str]
-                 ) -> list[go.Scattergeo]:
+                 ) -> list[dict]:
     """Markers for all sites: labelled capitals and cities, other places with hover only."""
     traces = []
     base_ids = {str(base["site_id"]) for base in bases}
@@ -390,7 +396,7 @@ def _site_traces(sites: pd.DataFrame, bases: list[pd.Series], label_kinds: Seque
                 d = geo.distance_km((base["lat"], base["lon"]), (row.lat, row.lon))
                 lines.append(f"{d:,.0f} km from {html.escape(str(base['name']))}")
             hover.append("<br>".join(lines))
-        traces.append(go.Scattergeo(
+        traces.append(_scattergeo(
             lon=frame["lon"].round(4).tolist(), lat=frame["lat"].round(4).tolist(),
             mode="markers+text" if labelled else "markers",
             text=frame["name"].astype(str).tolist() if labelled else None,
@@ -406,8 +412,8 @@ def _site_traces(sites: pd.DataFrame, bases: list[pd.Series], label_kinds: Seque
 
 def _ring_trace(lons: np.ndarray, lats: np.ndarray, name: str, colour: str, dash: str,
                 uid: str, width: float = 2.0, hovertext: str | None = None, **extra
-                ) -> go.Scattergeo:
-    return go.Scattergeo(
+                ) -> dict:
+    return _scattergeo(
         lon=np.round(lons, 3).tolist(), lat=np.round(lats, 3).tolist(), mode="lines",
         line=dict(color=colour, width=width, dash=dash), name=name,
         hovertext=html.escape(hovertext or name), hoverinfo="text", uid=uid, **extra)
@@ -448,6 +454,19 @@ def range_map(systems: str | Sequence[str] | None = None,
     Raises :class:`UnknownNameError` for an unknown system or site (listing valid names),
     ``ValueError`` for an unknown view, a range outside (0, ~20,004] km or bad coordinates.
     """
+    return _draw_range_map(go.Figure(), systems, bases, view=view, inf_band=inf_band,
+                           what_if_km=what_if_km, controls=controls, title=title, sites=sites,
+                           missiles=missiles, missile_ranges=missile_ranges,
+                           ring_points=ring_points)
+
+
+def _draw_range_map(figure: go.Figure, systems, bases, *, view: str, inf_band: bool,
+                    what_if_km: float | None, controls: bool, title: str | None,
+                    sites: pd.DataFrame | None, missiles: pd.DataFrame | None,
+                    missile_ranges: pd.DataFrame | None, ring_points: int) -> go.Figure:
+    """Draw :func:`range_map`'s map into ``figure`` (a ``go.Figure`` or the explorer's
+    ``FigureWidget``), replacing what it showed, and return it. Drawing in place means each
+    trace and the layout are checked by plotly once, not again when copied into a widget."""
     if view not in VIEWS:
         raise ValueError(f"unknown view {view!r}; choose one of {', '.join(VIEWS)}")
     sites = _loaded(sites, "load_sites")
@@ -465,7 +484,7 @@ def range_map(systems: str | Sequence[str] | None = None,
     if what_if_km is not None:
         what_if_km = geo.check_range(what_if_km)
 
-    traces: list[go.Scattergeo] = []
+    traces: list[dict] = []
     sentences: list[str] = []
     longest = max([c["range_km"].max() for c in claims.values()] + [what_if_km or 0]
                   + [inf.band_km()[2] if inf_band else 0] + [1000])
@@ -499,7 +518,7 @@ def range_map(systems: str | Sequence[str] | None = None,
                                            claims[row["system_id"]]))
 
     traces.extend(_site_traces(sites, base_rows, LABELLED_KINDS))
-    traces.append(go.Scattergeo(
+    traces.append(_scattergeo(
         lon=[float(b["lon"]) for b in base_rows], lat=[float(b["lat"]) for b in base_rows],
         mode="markers+text", text=[str(b["name"]) for b in base_rows],
         textposition="bottom center", textfont=dict(size=11, color=OKABE_ITO["black"]),
@@ -510,7 +529,7 @@ def range_map(systems: str | Sequence[str] | None = None,
         hoverinfo="text", name="Base" if len(base_rows) == 1 else "Bases", uid="bases"))
 
     first = base_rows[0]
-    what_if_traces: list[go.Scattergeo] = []
+    what_if_traces: list[dict] = []
     captions: list[str] = []  # one text alternative per slider step
     if controls or what_if_km is not None:
         start_km = what_if_km or (
@@ -524,13 +543,13 @@ def range_map(systems: str | Sequence[str] | None = None,
         # slider only switches which one is visible, so a move needs no kernel and no new data.
         # (Plotly redraws a geo map on any trace change; benchmarks/bench_range_slider.py
         # measures what that costs.)
-        what_if_traces.append(go.Scattergeo(
+        what_if_traces.append(_scattergeo(
             lon=[None], lat=[None], mode="lines", name="What if (slider below)",
             line=dict(color=WHAT_IF_COLOUR, width=2.5), hoverinfo="skip", uid="what-if",
             meta="what-if"))
         for i, km in enumerate(values):
             lons, lats = geo.range_ring(first["lat"], first["lon"], km, ring_points)
-            what_if_traces.append(go.Scattergeo(
+            what_if_traces.append(_scattergeo(
                 lon=np.round(lons, 2).tolist(), lat=np.round(lats, 2).tolist(), mode="lines",
                 line=dict(color=WHAT_IF_COLOUR, width=2.5), visible=(i == active),
                 name=f"What if: {km:,} km", showlegend=False, hoverinfo="skip",
@@ -571,7 +590,10 @@ def range_map(systems: str | Sequence[str] | None = None,
     else:
         annotations = [dict(caption, text=_wrap(text_alternative), name="text-alternative")]
 
-    fig = go.Figure(data=traces)
+    fig = figure
+    fig.data = []
+    fig.layout = {}
+    fig.add_traces(traces)
     fig.update_layout(
         title=dict(text=html.escape(title), x=0.02, xanchor="left"),
         geo=_geo_layout(view, (float(first["lat"]), float(first["lon"])), longest),
@@ -727,13 +749,11 @@ class RangeExplorer(widgets.VBox):
     def _draw(self) -> None:
         """Rebuild the map for the current menu choices and swap it into the FigureWidget."""
         sites, missiles, missile_ranges = self._tables
-        new = range_map(self.system.value, self.base.value, view=self.view.value,
-                        controls=True, sites=sites, missiles=missiles,
-                        missile_ranges=missile_ranges)
         with self.figure.batch_update():
-            self.figure.data = []
-            self.figure.add_traces(list(new.data))
-            self.figure.layout = new.layout
+            new = _draw_range_map(self.figure, self.system.value, self.base.value,
+                                  view=self.view.value, inf_band=True, what_if_km=None,
+                                  controls=True, title=None, sites=sites, missiles=missiles,
+                                  missile_ranges=missile_ranges, ring_points=180)
         # The slider's caption lives in the figure; this one names the claimed ranges only.
         claims_text = new.layout.meta["claims_text_alternative"]
         self.caption.value = f"<p><b>Text alternative:</b> {html.escape(claims_text)}</p>"
@@ -743,6 +763,18 @@ class RangeExplorer(widgets.VBox):
 
     def _on_change(self, change) -> None:
         self._draw()
+
+    def _repr_mimebundle_(self, **kwargs):
+        # While outputs are refreshed, also hand over the map as it first appears, which
+        # tools/refresh_outputs.py stores as a picture for readers without a kernel.
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if bundle is not None:
+            # What a reader without a kernel sees under the stored picture (not the repr).
+            bundle["text/plain"] = (f"Range explorer: {self.system.label} from "
+                                    f"{self.base.label}, {self.view.value} view. "
+                                    f"{figures.RUN_THIS_CELL}")
+            bundle.update(figures.first_state(self.figure))
+        return bundle
 
     def __repr__(self) -> str:
         # Short and stable: the default repr would print the whole figure, with its data.

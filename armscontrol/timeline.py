@@ -757,8 +757,13 @@ class TimelineExplorer:
         bundle = self.widget._repr_mimebundle_(**kwargs)
         # The widget's own text repr holds random trace uids (FigureWidget sets them): replace it
         # with a stable line so notebooks storing this output pass nbval strict.
-        bundle["text/plain"] = ("TimelineExplorer (an interactive timeline: run the notebook "
-                                "to use it)")
+        from armscontrol import figures
+
+        bundle["text/plain"] = f"Timeline explorer: events, treaties and sources. {figures.RUN_THIS_CELL}"
+        # While outputs are refreshed, also hand over the figure as it first appears, which
+        # tools/refresh_outputs.py stores as a picture for readers without a kernel.
+
+        bundle.update(figures.first_state(self.figure))
         return bundle
 
     # -- filtering ---------------------------------------------------------------------------

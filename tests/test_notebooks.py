@@ -86,7 +86,8 @@ def test_stored_widget_ids_are_stable_not_random(path):
         for index, output in enumerate(cell.get("outputs", [])):
             view = output.get("data", {}).get(refresh.WIDGET_VIEW)
             if view is not None:
-                assert view["model_id"] == refresh.stable_model_id(path.name, number, index), (
+                # "" is a stored explorer's hidden view (armscontrol.figures: its picture shows)
+                assert view["model_id"] in ("", refresh.stable_model_id(path.name, number, index)), (
                     f"{path.name}, cell {number}: random widget id; run tools/refresh_outputs.py")
 
 

@@ -430,8 +430,8 @@ def test_explorer_selects_by_dropdown_and_by_click(explorer):
 
 def test_explorer_plain_text_repr_is_stable_for_nbval(explorer):
     bundle = explorer._repr_mimebundle_()
-    assert bundle["text/plain"] == ("TimelineExplorer (an interactive timeline: run the notebook "
-                                    "to use it)")
+    assert bundle["text/plain"] == ("Timeline explorer: events, treaties and sources. "
+                                    "Run this cell to use the controls.")
     assert "application/vnd.jupyter.widget-view+json" in bundle
 
 

@@ -6,11 +6,13 @@
 Each notebook runs top to bottom in a fresh kernel (nbclient) in its own folder. Afterwards the
 saved widget state is dropped (anywidget's FigureWidget would store ~5 MB of JavaScript in
 ``metadata.widgets``), execution timings are removed and cell and widget ids are made stable, so running
-this twice gives the same files.
+this twice gives the same files. Every plotly figure gets a PNG copy and every explorer a picture
+of its first state (armscontrol.figures), for readers without a kernel.
 """
 from __future__ import annotations
 
 import hashlib
+import os
 import sys
 from pathlib import Path
 
@@ -51,6 +53,10 @@ def merge_streams(outputs: list) -> list:
 def refresh(path: Path, timeout: int = 300) -> None:
     """Execute ``path`` in place and normalise what is stored."""
     nb = nbformat.read(path, as_version=4)
+    from armscontrol.figures import STORE_FIRST_STATE_ENV
+
+    # Explorers then also send their first state, stored as a picture (see armscontrol.figures).
+    os.environ[STORE_FIRST_STATE_ENV] = "1"  # the kernel inherits this process's environment
     NotebookClient(nb, timeout=timeout, kernel_name="python3",
                    resources={"metadata": {"path": str(path.parent)}},
                    record_timing=False).execute()
@@ -64,12 +70,10 @@ def refresh(path: Path, timeout: int = 300) -> None:
                 view = output.get("data", {}).get(WIDGET_VIEW)
                 if view is not None:
                     view["model_id"] = stable_model_id(path.name, number, index)
-    try:
-        from armscontrol.figures import add_png_fallbacks  # static images for GitHub/nbviewer
-    except ImportError:
-        add_png_fallbacks = None
-    if add_png_fallbacks is not None:
-        add_png_fallbacks(nb)
+    from armscontrol import figures  # static images for GitHub, nbviewer and paper (kaleido)
+
+    figures.add_png_fallbacks(nb)
+    figures.add_explorer_fallbacks(nb)
     path.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
 
 

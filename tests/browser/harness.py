@@ -291,14 +291,24 @@ def focus_notebook(page) -> None:
     tabs = page.locator("#jp-main-dock-panel .lm-TabBar-tab")
     tab = (tabs.and_(page.locator(f"[title*={json.dumps('Path: ' + path)}]")) if path
            else tabs.and_(page.locator(".lm-mod-current")))
-    tab.first.locator(".lm-TabBar-tabLabel").click()
+    _click(page, tab.first.locator(".lm-TabBar-tabLabel"), "the notebook's tab")
     assert_shows(page)
+
+
+def _click(page, locator, what: str) -> None:
+    """Click ``locator``; on failure raise AssertionError naming what was clicked and any
+    JupyterLab dialog in the way (a dialog intercepts every click)."""
+    try:
+        locator.click(timeout=30_000)
+    except Exception as error:  # playwright's TimeoutError
+        raise AssertionError(f"could not click {what}; dialogs: {open_dialogs(page)}; "
+                             f"shown: {shown_document(page)!r}") from error
 
 
 def _menu_command(page, menu: str, item: str) -> None:
     """Choose ``menu`` > ``item`` from JupyterLab's menu bar."""
-    page.get_by_role("menuitem", name=menu, exact=True).click()
-    page.get_by_role("menuitem", name=item, exact=True).click()
+    _click(page, page.get_by_role("menuitem", name=menu, exact=True), f"the {menu} menu")
+    _click(page, page.get_by_role("menuitem", name=item, exact=True), f"{menu} > {item}")
 
 
 def run_all(page, timeout_ms: int = 120_000, attempts: int = 3) -> None:
