@@ -2,7 +2,8 @@
 
 The notebooks stay short by calling into this package:
 
-- :mod:`armscontrol.sources`  the two primary-source articles: raw text, cleaning, quotes
+- :mod:`armscontrol.sources`  the ten primary sources (two articles, eight period documents):
+  raw text, cleaning, numbered paragraphs, quotes
 - :mod:`armscontrol.data`     the CSV tables in ``data/`` as typed, validated DataFrames
 - :mod:`armscontrol.geo`      geodesic distances and range rings (geographiclib)
 - :mod:`armscontrol.maps`     range-map figures and the range explorer widget

@@ -28,6 +28,9 @@ from armscontrol import DATA_DIR
 
 #: Half the Earth's circumference along a meridian, km: no surface range can be longer.
 MAX_RANGE_KM = 20_004
+#: Longest plausible flight time of a missile over any surface range, minutes (an ICBM's is
+#: about 30): a claim above this is a typing error.
+MAX_FLIGHT_MINUTES = 60
 PRECISIONS = ("day", "month", "year")
 TREATY_CODES = ("INF", "New START", "other")
 ACTORS = ("US", "USSR", "Russia", "NATO", "China", "other")
@@ -40,6 +43,7 @@ DOCUMENT_KINDS = ("news report", "state-media compilation", "treaty text", "rema
                   "radio address", "government article", "statement", "fact sheet")
 #: The tables of facts checked against references, each row with a ``source_kind``.
 FACT_TABLES = ("events", "treaties", "treaty_limits", "missiles", "missile_ranges",
+               "flight_time_claims",
                "inf_eliminations", "sites", "new_start_counts")
 EVENT_TYPES = (
     "deployment", "decision", "negotiation", "signature", "ratification", "entry into force",
@@ -166,6 +170,13 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         "claim_id": Column("id"), "system_id": Column("text", refers_to="missiles.system_id"),
         "range_km": Column("int", minimum=1, maximum=MAX_RANGE_KM),
         "claim_type": Column("category", choices=("maximum", "more than")), "claimant": TEXT,
+        **SOURCE_COLUMNS,
+    }, key=("claim_id",)),
+    Table("flight_time_claims", {
+        "claim_id": Column("id"), "system_id": Column("text", refers_to="missiles.system_id"),
+        "minutes": Column("int", minimum=1, maximum=MAX_FLIGHT_MINUTES),
+        "claim_type": Column("category", choices=("stated", "lower bound", "upper bound")),
+        "claimant": TEXT, "claimant_side": Column("category", choices=ACTORS),
         **SOURCE_COLUMNS,
     }, key=("claim_id",)),
     Table("inf_eliminations", {
@@ -514,6 +525,15 @@ def load_missiles(data_dir: Path | None = None) -> pd.DataFrame:
 def load_missile_ranges(data_dir: Path | None = None) -> pd.DataFrame:
     """Range claims (``range_km``, kilometres), one row per system and claimant."""
     return load_table("missile_ranges", data_dir)
+
+
+def load_flight_time_claims(data_dir: Path | None = None) -> pd.DataFrame:
+    """Claimed flight times (``minutes``), one row per claim: who claimed it and for which side.
+
+    A claimed interval ("between twelve and 15 minutes") is two rows, its ``lower bound`` and its
+    ``upper bound``; a single figure is ``stated``. No row is a measurement.
+    """
+    return load_table("flight_time_claims", data_dir)
 
 
 def load_inf_eliminations(data_dir: Path | None = None) -> pd.DataFrame:

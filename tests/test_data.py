@@ -338,3 +338,39 @@ def test_milestones_the_lessons_cite_are_present_with_their_dates():
         row = events.loc[event_id]
         assert row["date"].strftime(precision_format[row["date_precision"]]) == date, event_id
         assert row["source_kind"] != "other", event_id
+
+
+FLIGHT_HEADER = ("claim_id,system_id,minutes,claim_type,claimant,claimant_side,source_quote,"
+                 "source_url,source_title,source_kind\n")
+
+
+def test_flight_time_claims_load_typed_and_attributed():
+    """Each flight-time claim is a typed row with its claimant and side: the Pershing II's six
+    minutes is Moscow's claim, twelve to 15 Perle's, and no row passes for a measurement."""
+    claims = data.load_flight_time_claims()
+    assert claims["minutes"].dtype == "int64"
+    p2 = claims[claims["system_id"] == "pershing2"].set_index("claim_id")
+    assert p2.loc["pershing2_soviet_6", ["minutes", "claim_type", "claimant_side"]].tolist() == \
+        [6, "stated", "USSR"]
+    perle = p2[p2["claimant"].str.contains("Perle") & (p2["claimant_side"] == "US")]
+    assert sorted(zip(perle["claim_type"], perle["minutes"])) == [("lower bound", 12),
+                                                                   ("upper bound", 15)]
+    assert (claims["source_url"].str.startswith("https://") & claims["source_title"].ne("")).all()
+
+
+@pytest.mark.parametrize("row, column, problem", [
+    ("x,pershing2,600,stated,Someone,US,,https://a.org,T,other\n", "minutes",
+     "above the largest plausible value"),
+    ("x,pershing2,6,about,Someone,US,,https://a.org,T,other\n", "claim_type", "is not one of"),
+    ("x,pershing2,6,stated,Someone,Moscow,,https://a.org,T,other\n", "claimant_side",
+     "is not one of"),
+    ("x,ss99,6,stated,Someone,US,,https://a.org,T,other\n", "system_id", "does not exist"),
+])
+def test_broken_flight_time_claim_names_line_and_column(data_copy, row, column, problem):
+    (data_copy / "flight_time_claims.csv").write_text(FLIGHT_HEADER + row, encoding="utf-8")
+    (data_copy / "missiles.csv").write_text(MISSILES.replace("ss20,SS-20", "pershing2,Pershing II"),
+                                            encoding="utf-8")
+    with pytest.raises(data.DataError) as err:
+        data.load_flight_time_claims(data_copy)
+    assert f"flight_time_claims.csv, line 2, column {column!r}" in str(err.value)
+    assert problem in str(err.value)

@@ -198,3 +198,60 @@ def test_lessons_explain_each_new_operation_where_it_first_appears():
                 problems.append(f"{path.name}: {op}")
         seen |= ops
     assert not problems, "operations used but never explained:\n" + "\n".join(problems)
+
+
+QUOTING_LESSONS = ["01_reading_the_sources.ipynb", "03_inf_collapse.ipynb", "04_new_start.ipynb",
+                   "06_synthesis.ipynb"]
+
+
+def _lesson_text(nb) -> tuple[str, str]:
+    """Return (markdown, stored code outputs) of a notebook as two strings."""
+    outputs = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            outputs.append(out.get("text", ""))
+            for mime in ("text/plain", "text/html"):
+                value = out.get("data", {}).get(mime, "")
+                outputs.append("".join(value) if isinstance(value, list) else value)
+    return markdown(nb), "\n".join(outputs)
+
+
+@pytest.mark.parametrize("name", QUOTING_LESSONS)
+def test_quoting_lessons_cite_passages_by_paragraph(name):
+    """Each lesson that quotes a source cites a quotation by its paragraph ("CNN ¶9") in prose
+    and in a computed table or print-out, and every such citation names a paragraph that
+    quotes.csv records for that source; a citation beside a quote id is that quote's own."""
+    from armscontrol import sources
+    nb = nbformat.read(ROOT / "notebooks" / name, as_version=4)
+    prose, outputs = _lesson_text(nb)
+    quotes = data.load_quotes()
+    short = data.load_sources().set_index("source_id")["short_name"]
+    recorded = {f"{short[r.source_id]} ¶{r.paragraph}" for r in quotes.itertuples()}
+    names = "|".join(re.escape(s) for s in sorted(short, key=len, reverse=True))
+    pattern = re.compile(rf"({names}) ¶(\d+)")
+    in_prose = [m.group(0) for m in pattern.finditer(prose)]
+    in_outputs = [m.group(0) for m in pattern.finditer(outputs)]
+    assert in_prose, f"{name}: no paragraph citation (e.g. 'CNN ¶7') in the prose"
+    assert in_outputs, f"{name}: no computed paragraph citation (sources.cite) in the outputs"
+    wrong = sorted(set(in_prose + in_outputs) - recorded)
+    assert not wrong, f"{name}: citations of paragraphs no quotation in quotes.csv stands in: {wrong}"
+    for qid, cited in re.findall(rf"`([a-z0-9_]+_q\d+)`, ((?:{names}) ¶\d+)", prose):
+        assert sources.cite(qid) == cited, f"{name}: {qid} is {sources.cite(qid)}, not {cited}"
+
+
+def test_lesson_02_crowd_and_flight_times_are_the_cited_rows():
+    """Lesson 02's Bonn crowd and its Pershing II flight times are the figures of the rows it
+    cites (events.csv, flight_time_claims.csv), not numbers typed from a web page."""
+    nb = nbformat.read(ROOT / "notebooks" / "02_inf_treaty_1987.ipynb", as_version=4)
+    prose = " ".join(markdown(nb).split())
+    bonn = data.load_events().set_index("event_id").loc["bonn_peace_demonstration"]
+    low, high = re.search(r"([\d,]+)-([\d,]+) people", bonn["summary"]).groups()
+    assert f"{low}–{high} people gathered in Bonn" in prose
+    assert "`bonn_peace_demonstration`" in prose and "germanhistorydocs" not in prose
+    minutes = data.load_flight_time_claims().set_index("claim_id")["minutes"]
+    assert (f"flight time was {minutes['pershing2_soviet_6']} minutes" in prose
+            and f"{minutes['pershing2_perle_12']} to {minutes['pershing2_perle_15']} minutes"
+            in prose)
+    for claim_id in minutes.index:
+        assert f"`{claim_id}`" in prose, f"lesson 02 should cite the row {claim_id}"
+    assert "content.time.com/time/subscriber/article/0,33009,923603" not in prose
