@@ -10,11 +10,10 @@ The right answers are computed from the data set each time, never typed in here.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from armscontrol import data, sources
+from armscontrol import data
 from armscontrol.geo import KM_PER_MILE
 from armscontrol.exercises import check as require, check_answered, check_type
 
@@ -43,19 +42,6 @@ def _miles(value: Any) -> None:
             "A kilometre is shorter than a mile, so there are more kilometres: multiply, "
             "do not divide.")
     require(value == expected, "Multiply 450 by KM_PER_MILE, then round the result with round(...).")
-
-
-def _sentence(value: Any) -> None:
-    check_type(value, str, "band_sentence")
-    low, _, high = data.inf_band_km()
-    require("{" not in value, "There is a brace left in your text: did you put the f before the "
-            "opening quote?")
-    require(f"{low}" in value.replace(",", "") and f"{high}" in value.replace(",", ""),
-            "Put the variables low and high into the text, each in braces: {low} and {high}.")
-    require(f"{high:,}" in value, "Write the numbers with a comma for thousands: {high:,}.")
-    require(value == f"The INF Treaty banned ranges from {low:,} to {high:,} km.",
-            "Nearly: copy the sentence exactly, with its full stop, and only change the numbers "
-            "into {low:,} and {high:,}.")
 
 
 def _shorter_range(value: Any) -> None:
@@ -105,33 +91,10 @@ def _days_to_end(value: Any) -> None:
     require(value == gap.days, "Subtract the two Timestamps and take .days of the result.")
 
 
-def _chinese_claims(value: Any) -> None:
-    check_type(value, int, "chinese_claims")
-    joined = data.load_missile_ranges().merge(data.load_missiles()[["system_id", "country"]],
-                                              on="system_id")
-    require(value != len(joined), "That counts every claim: keep the rows whose country is China.")
-    require(value == int((joined["country"] == "China").sum()),
-            "Merge ranges with missiles on system_id, then count the rows whose country is 'China'.")
-
-
-def _cnn_miles(value: Any) -> None:
-    check_type(value, int, "cnn_top_miles")
-    text = sources.clean_text("cnn_2018")
-    low, high = re.search(r"between ([\d,]+) and ([\d,]+) miles", text).groups()
-    require(value != int(low.replace(",", "")), "That is the smaller of the two numbers: take the "
-            "second group of your pattern, .group(2).")
-    require(value == int(high.replace(",", "")),
-            "Let each group match digits and commas, ([\\d,]+), take the second one with "
-            ".group(2), and remove its comma with .replace(\",\", \"\") before int(...).")
-
-
 CHALLENGES: dict[str, Challenge] = {
     "miles": Challenge("pershing1a_km", _miles,
                        "450 miles is {value:,} km; missile_ranges.csv gives the same figure for "
                        "TIME's claim (row pershing1a_time)."),
-    "sentence": Challenge("band_sentence", _sentence,
-                          "the numbers in your sentence come from treaty_limits.csv, not from "
-                          "your typing."),
     "shorter_range": Challenge("is_shorter_range", _shorter_range,
                                "your function gets both edges right."),
     "ground_cruise": Challenge("ground_cruise", _ground_cruise,
@@ -143,11 +106,6 @@ CHALLENGES: dict[str, Challenge] = {
     "days_to_end": Challenge("days_to_end", _days_to_end,
                              "the treaty ended {value} days after the US notice: six calendar "
                              "months, as Article XV required."),
-    "chinese_claims": Challenge("chinese_claims", _chinese_claims,
-                                "{value} range claims in the data are for Chinese systems."),
-    "cnn_miles": Challenge("cnn_top_miles", _cnn_miles,
-                           "CNN gives {value:,} miles as the upper end of the banned ranges; "
-                           "lesson 6 checks that figure against the treaty."),
 }
 
 

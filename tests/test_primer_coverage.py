@@ -13,7 +13,13 @@ is
 * a builtin function: ``len``, ``sorted``, ``round`` ...
 * a piece of syntax: ``def``, ``return``, ``lambda``, ``for``, ``if``, a comprehension, an
   f-string, a chained comparison (``a <= x <= b``), ``and``/``or``, ``&``/``|`` on masks,
-  keyword arguments, slicing, tuple unpacking, ``+=`` ...
+  keyword arguments, slicing, tuple unpacking, ``+=``, set difference (``far - near`` where a side
+  is a set), comparing with ``False`` (``mask == False``) ...
+
+The primer's Objectives cell states, in a table, which primer sections each exercise set needs
+("before exercise set 03, do primer sections 1–4, 5, 6"). The test holds it to that: each
+operation of set NN must be taught in a code cell of one of the sections listed for NN (or of a
+lesson numbered at most NN), and sets 01 and 02 may need only core sections.
 
 Run ``python tests/test_primer_coverage.py`` to print, for each exercise set, the operations it
 uses and where each is first taught.
@@ -86,6 +92,20 @@ class Operations(ast.NodeVisitor):
         self.found: set[str] = set()
         self.defined: set[str] = set()
         self.rows: set[str] = set()  # names bound to the rows of .itertuples()
+        self.sets: set[str] = set()  # names bound to a set earlier in the same code
+
+    def is_set(self, node: ast.AST) -> bool:
+        """True if ``node`` evidently gives a set: ``set(...)``, ``{a, b}``, a set comprehension,
+        a name bound to one of these, or set arithmetic on them."""
+        if isinstance(node, (ast.Set, ast.SetComp)):
+            return True
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            return node.func.id == "set" and "set" not in self.defined
+        if isinstance(node, ast.Name):
+            return node.id in self.sets
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Sub, ast.BitOr, ast.BitAnd)):
+            return self.is_set(node.left) or self.is_set(node.right)
+        return False
 
     def add(self, what: str) -> None:
         self.found.add(what)
@@ -184,7 +204,10 @@ class Operations(ast.NodeVisitor):
     def visit_Compare(self, node: ast.Compare) -> None:
         if len(node.ops) > 1:
             self.add("syntax: chained comparison")
-        for op in node.ops:
+        for op, right in zip(node.ops, node.comparators):
+            if (isinstance(op, (ast.Eq, ast.NotEq)) and isinstance(right, ast.Constant)
+                    and isinstance(right.value, bool)):
+                self.add("syntax: == False (compare with a boolean)")
             self.add({ast.Eq: "syntax: ==", ast.NotEq: "syntax: !=", ast.Lt: "syntax: <",
                       ast.LtE: "syntax: <=", ast.Gt: "syntax: >", ast.GtE: "syntax: >=",
                       ast.In: "syntax: in", ast.NotIn: "syntax: not in", ast.Is: "syntax: is",
@@ -207,7 +230,9 @@ class Operations(ast.NodeVisitor):
                  ast.Add: "syntax: +", ast.Sub: "syntax: -", ast.Mult: "syntax: *",
                  ast.Div: "syntax: /", ast.FloorDiv: "syntax: //", ast.Mod: "syntax: %",
                  ast.Pow: "syntax: **"}
-        if type(node.op) in names:
+        if isinstance(node.op, ast.Sub) and (self.is_set(node.left) or self.is_set(node.right)):
+            self.add("syntax: set difference (a - b)")
+        elif type(node.op) in names:
             self.add(names[type(node.op)])
         self.generic_visit(node)
 
@@ -220,6 +245,9 @@ class Operations(ast.NodeVisitor):
         if any(isinstance(t, ast.Tuple) for t in node.targets):
             self.add("syntax: tuple unpacking")
         self.generic_visit(node)
+        for target in node.targets:
+            if isinstance(target, ast.Name):
+                (self.sets.add if self.is_set(node.value) else self.sets.discard)(target.id)
 
     def visit_Subscript(self, node: ast.Subscript) -> None:
         self.add("syntax: [] (indexing)")
@@ -314,6 +342,58 @@ def untaught(path: Path) -> dict[str, set[str]]:
 
 
 SOLUTION_FILES = sorted(SOLUTIONS.glob("[0-9][0-9]_*.ipynb"))
+PRIMER_SECTION = re.compile(r"^## (\d+)\. .*\((core|extension)\)\s*$")
+#: A row of the primer's table: ``| 03 | 1–4, 5, 6 |`` (exercise set, primer sections).
+NEEDS_ROW = re.compile(r"^\|\s*(\d\d)\s*\|\s*(\d[\d,–\- ]*?)\s*\|\s*$", re.M)
+
+
+def primer_sections() -> dict[int, tuple[str, set[str]]]:
+    """Return {section number: (kind, operations its code cells use)} for the primer's numbered
+    sections; a code cell belongs to the section whose heading comes before it."""
+    cells = notebook_cells(PRIMER)
+    aliases = module_aliases(parsed(cells))
+    sections: dict[int, tuple[str, set[str]]] = {}
+    current = None
+    for cell in cells:
+        if cell["cell_type"] == "markdown":
+            for line in cell["source"].splitlines():
+                if line.startswith("## "):
+                    match = PRIMER_SECTION.match(line)
+                    current = int(match.group(1)) if match else None
+                    if match:
+                        sections[current] = (match.group(2), set())
+        elif cell["cell_type"] == "code" and current is not None:
+            sections[current][1].update(operations(code_of(cell), aliases))
+    return sections
+
+
+def stated_needs() -> dict[str, set[int]]:
+    """Return {exercise set "NN": primer section numbers} from the table in the primer's
+    Objectives cell (``1–4, 5`` is sections 1, 2, 3, 4 and 5)."""
+    text = "\n".join(c["source"] for c in notebook_cells(PRIMER) if c["cell_type"] == "markdown")
+    needs: dict[str, set[int]] = {}
+    for number, listed in NEEDS_ROW.findall(text):
+        sections: set[int] = set()
+        for part in listed.split(","):
+            ends = [int(n) for n in re.split(r"[–-]", part.strip())]
+            sections |= set(range(ends[0], ends[-1] + 1))
+        needs[number] = sections
+    return needs
+
+
+def untaught_by_stated_sections(path: Path) -> dict[str, set[str]]:
+    """Operations a solution uses that neither the primer sections the table lists for its set
+    nor a lesson numbered at most its number shows (nor, for the package's own functions, the
+    exercise's text)."""
+    sections = primer_sections()
+    taught: set[str] = set()
+    for number in stated_needs().get(path.name[:2], set()):
+        taught |= sections.get(number, ("", set()))[1]
+    for lesson in lessons_up_to(lesson_number(path)):
+        if lesson != PRIMER:
+            taught |= taught_in(lesson)
+    return {op: cells for op, cells in used_by(path).items()
+            if op not in taught and not named_in_text(path, op)}
 
 
 def test_the_parser_finds_what_it_should() -> None:
@@ -346,6 +426,57 @@ def test_primer_exists() -> None:
     assert PRIMER.exists(), "notebooks/00b_python_primer.ipynb is missing"
 
 
+def test_set_difference_and_comparing_with_false_are_told_apart() -> None:
+    source = '''
+near = set(names)
+far = set(other)
+print(sorted(far - near), {"a"} - near, 5 - 2, df[df["a"].str.contains("x") == False])
+'''
+    ops = operations(source, {})
+    assert "syntax: set difference (a - b)" in ops and "syntax: -" in ops
+    assert "syntax: == False (compare with a boolean)" in ops
+    ops = operations("a = set(x)\na = 3\nprint(a - 1, len(x) - 1)", {})
+    assert "syntax: set difference (a - b)" not in ops and "syntax: -" in ops
+    assert "syntax: == False (compare with a boolean)" not in operations("x == 0", {})
+
+
+def test_the_primer_states_which_sections_each_exercise_set_needs() -> None:
+    needs = stated_needs()
+    sections = primer_sections()
+    assert set(needs) == {p.name[:2] for p in SOLUTION_FILES}, \
+        "the primer's table should have one row per exercise set"
+    for number, listed in needs.items():
+        assert listed <= set(sections), f"set {number}: lists sections the primer does not have"
+        core = {n for n, (kind, _) in sections.items() if kind == "core"}
+        assert core <= listed or number == "01", \
+            f"set {number}: from set 02 on, every set needs the core sections {sorted(core)}"
+    for number in ["01", "02"]:
+        extensions = {n for n in needs[number] if sections[n][0] == "extension"}
+        assert not extensions, f"set {number} should need only core sections, not {extensions}"
+
+
+@pytest.mark.parametrize("path", SOLUTION_FILES, ids=lambda p: p.name)
+def test_the_sections_the_primer_lists_teach_what_the_set_uses(path: Path) -> None:
+    missing = untaught_by_stated_sections(path)
+    listed = sorted(stated_needs().get(path.name[:2], set()))
+    report = "\n".join(f"  {op:45} used in {', '.join(sorted(cells))}"
+                       for op, cells in sorted(missing.items()))
+    assert not missing, (f"{path.name} uses operations that primer sections {listed} and the "
+                         f"lessons before it do not show:\n{report}\nlist another section in "
+                         "the primer's table, or teach them there")
+    # and no extension is listed that the set could do without
+    sections = primer_sections()
+    used = set(used_by(path))
+    lessons = set().union(*(taught_in(l) for l in lessons_up_to(lesson_number(path))
+                            if l != PRIMER))
+    for number in listed:
+        kind, ops = sections[number]
+        others = set().union(*(sections[n][1] for n in listed if n != number))
+        if kind == "extension":
+            assert used & ops - others - lessons, \
+                f"{path.name}: primer section {number} is listed but teaches nothing it needs"
+
+
 @pytest.mark.parametrize("path", SOLUTION_FILES, ids=lambda p: p.name)
 def test_every_operation_in_the_solutions_is_taught_first(path: Path) -> None:
     missing = untaught(path)
@@ -358,9 +489,14 @@ def test_every_operation_in_the_solutions_is_taught_first(path: Path) -> None:
 
 def main() -> int:
     """Print each exercise set's operations and where each is first taught."""
+    sections = primer_sections()
     for path in SOLUTION_FILES:
-        print(f"== {path.name}")
+        print(f"== {path.name} (primer sections listed: "
+              f"{sorted(stated_needs().get(path.name[:2], set()))})")
         first: dict[str, str] = {}
+        for number, (_, ops) in sorted(sections.items()):
+            for op in ops:
+                first.setdefault(op, f"primer section {number}")
         for lesson in lessons_up_to(lesson_number(path)):
             for op in taught_in(lesson):
                 first.setdefault(op, lesson.name)
