@@ -16,6 +16,7 @@ Needs the teachers' tools (requirements-dev.txt: nbconvert, playwright) and Debi
 """
 from __future__ import annotations
 
+import concurrent.futures
 import copy
 import csv
 import html
@@ -281,6 +282,14 @@ def render(docs: Iterable[Document], out: Path | str, chromium: str = CHROMIUM) 
                          "chromium); Playwright's own browsers are not used.")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    # Playwright's sync API refuses to start in a thread whose asyncio loop is running (a Jupyter
+    # kernel's, or another Playwright session's): print from a thread of our own.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(_render, sync_playwright, list(docs), out, chromium).result()
+
+
+def _render(sync_playwright: Any, docs: list[Document], out: Path, chromium: str) -> list[Path]:
+    """The body of :func:`render`, run in a thread with no asyncio loop."""
     written = []
     with tempfile.TemporaryDirectory(prefix="armscontrol-print-") as tmp, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)

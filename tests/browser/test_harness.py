@@ -16,7 +16,7 @@ import pytest
 import harness
 
 NOTEBOOK = "notebooks/00_start_here.ipynb"
-NEXT = "notebooks/01_reading_the_sources.ipynb"
+NEXT = "notebooks/00b_python_primer.ipynb"  # where the start notebook's "→" link goes
 pytestmark = pytest.mark.browser
 
 
@@ -36,7 +36,8 @@ def test_run_all_stays_on_the_notebook_and_navigation_fails_fast(jupyterlab, off
     assert int(harness._prompts(page)[0][1:-2]) > len(prompts)  # it really ran again
 
     # Following a link on purpose: the next wait reports it at once, naming both documents.
-    page.locator(".jp-RenderedMarkdown a", has_text="01 Reading the sources").last.click()
+    # (the navigation line's link to the next notebook, whatever its label)
+    page.locator(".jp-RenderedMarkdown a", has_text="→").last.click()
     page.wait_for_function(f"() => ({harness.SHOWN_DOCUMENT_JS})()?.path === {NEXT!r}",
                            timeout=60_000)
     started = time.monotonic()
