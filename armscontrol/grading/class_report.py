@@ -36,6 +36,7 @@ h1, h2, h3 { line-height: 1.2; }
 table { border-collapse: collapse; margin: 0.5rem 0 1.5rem; }
 th, td { border: 1px solid #8a8a8a; padding: 0.25rem 0.5rem; text-align: left; vertical-align: top; }
 th { background: #eef1f4; }
+caption { text-align: left; font-style: italic; }
 td.num, th.num { text-align: right; }
 figure { margin: 1rem 0 0.5rem; }
 figcaption { font-weight: 600; margin-bottom: 0.25rem; }
@@ -149,6 +150,17 @@ def _table(header: list[str], rows: list[list[str]], numeric: set[int] = frozens
     return "".join(out)
 
 
+def _wide_table(caption: str, header: list[str], row: list[str]) -> str:
+    """A two-row HTML table (a chart's data, laid out like the chart): the first cell of each
+    row is its header; cells are escaped here."""
+    head = f'<th scope="row">{_e(header[0])}</th>' + "".join(
+        f'<th scope="col" class="num">{_e(h)}</th>' for h in header[1:])
+    body = f'<th scope="row">{_e(row[0])}</th>' + "".join(f'<td class="num">{_e(c)}</td>'
+                                                         for c in row[1:])
+    return (f"<table><caption>{_e(caption)}</caption><thead><tr>{head}</tr></thead>"
+            f"<tbody><tr>{body}</tr></tbody></table>")
+
+
 def _ran(results: list[dict], name: str) -> list[dict]:
     """The notebooks of exercise ``name`` that were graded (they have per-question results)."""
     return [r for r in results if r["exercise"] == name and r["questions"]]
@@ -245,8 +257,9 @@ def _distribution_section(results: list[dict], exercises: dict[str, Exercise]) -
         out.append("</figure>")
         out.append(f"<p>{len(totals)} notebook(s); mean {mean:.2f} of {_e(_pts(ex.max_auto))} "
                    "points.</p>")
-        out.append(_table(["points", "notebooks"], [[label, str(n)] for label, n in bins], {0, 1},
-                          caption=f"{name}: the data of the chart"))
+        out.append(_wide_table(f"{name}: the data of the chart",
+                               ["points", *(label for label, _ in bins)],
+                               ["notebooks", *(str(n) for _, n in bins)]))
     out.append("</section>")
     return out
 
