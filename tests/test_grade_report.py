@@ -3,7 +3,8 @@ self-contained and offline, escaped, accessible in its structure, and the same o
 
 The class is tests/fixtures/report_class.py, graded once for the module. Its totals for
 01_fixture are 7 (correct), 7 (the student with an HTML name), 5 (edited_test), 2 (partial),
-0 (unanswered, wrong_a, wrong_b); not_json and wrong_exercise are not graded.
+2 (kernel_death: q1 only), 0 (unanswered, wrong_a, wrong_b); not_json and wrong_exercise are
+not graded.
 tests/browser/test_report_browser.py opens the page in Chromium.
 """
 from __future__ import annotations
@@ -71,23 +72,28 @@ def test_score_distribution_per_exercise(graded):
     tables = section.find_all("table")
     assert [t.caption.get_text() for t in tables] == ["01_fixture: the data of the chart",
                                                      "02_other: the data of the chart"]
-    assert _wide_table(tables[0]) == {0: 3, 1: 0, 2: 1, 3: 0, 4: 0, 5: 1, 6: 0, 7: 2}
+    assert _wide_table(tables[0]) == {0: 3, 1: 0, 2: 2, 3: 0, 4: 0, 5: 1, 6: 0, 7: 2}
     assert _wide_table(tables[1]) == {0: 0, 1: 1}
-    assert "7 notebook(s); mean 3.00 of 7 points." in section.get_text()
+    assert "8 notebook(s); mean 2.88 of 7 points." in section.get_text()
     # The chart draws the same counts: bar heights proportional to them (tallest = 3).
     svg = section.find("svg", id="dist-01-fixture")
     heights = [float(r["height"]) for r in svg.find_all("rect", class_="bar")]
     assert len(heights) == 8 and heights[0] == max(heights) > 0
-    assert heights[7] == pytest.approx(heights[0] * 2 / 3, abs=0.1) and heights[1] == 0
+    assert heights[7] == heights[2] == pytest.approx(heights[0] * 2 / 3, abs=0.1)
+    assert heights[1] == 0
 
 
 def test_success_rate_per_question(graded):
     section = _section(graded["soup"], "questions")
     rows = _table_rows(section.find("table"))
     assert [r[0] for r in rows] == ["q1_test", "q2_test", "q3_test"]  # not the written q4
-    q1 = dict(zip(["question", "points", "graded", "full", "some", "none", "rate", "mean"], rows[0]))
-    assert q1 == {"question": "q1_test", "points": "2", "graded": "7", "full": "3", "some": "0",
-                  "none": "4", "rate": "43%", "mean": "0.86"}
+    keys = ["question", "points", "graded", "full", "some", "none", "unanswered", "not_run",
+            "rate", "mean"]
+    q1 = dict(zip(keys, rows[0], strict=True))
+    assert q1 == {"question": "q1_test", "points": "2", "graded": "8", "full": "4", "some": "0",
+                  "none": "4", "unanswered": "1", "not_run": "0", "rate": "50%", "mean": "1.00"}
+    q3 = dict(zip(keys, rows[2], strict=True))  # partial and unanswered left q3 as it was;
+    assert (q3["none"], q3["unanswered"], q3["not_run"]) == ("5", "2", "1")  # kernel_death died
     svg = section.find("svg", id="rate-01-fixture")
     widths = [float(r["width"]) for r in svg.find_all("rect", class_="bar")]
     assert len(widths) == 3 and all(w > 0 for w in widths)
@@ -100,6 +106,7 @@ def test_most_failed_checks_with_their_hints(graded):
     first = rows[0]
     assert first[:3] == ["01_fixture", "q1_test", "3"] and first[3].startswith(HIDDEN)
     assert ["01_fixture", "q2_test", "2", HINT] in rows  # the check's own hint, both wrong students
+    assert not [r for r in rows if r[3].startswith(("not answered", "not run"))]  # per question
     counts = [int(r[2]) for r in rows]
     assert counts == sorted(counts, reverse=True)
     assert len(rows) <= class_report.TOP_FAILURES
@@ -107,17 +114,18 @@ def test_most_failed_checks_with_their_hints(graded):
 
 def test_flagged_notebooks_with_their_status_explained(graded):
     rows = _table_rows(_section(graded["soup"], "flagged").find("table"))
-    assert [r[0] for r in rows] == ["edited_test", "not_json", "wrong_exercise"]
+    assert [r[0] for r in rows] == ["edited_test", "kernel_death", "not_json", "wrong_exercise"]
     by_student = {r[0]: r for r in rows}
     assert by_student["not_json"][3] == f"unreadable: {STATUSES['unreadable']}"
     assert by_student["edited_test"][3] == f"tests-edited: {STATUSES['tests-edited']}"
     assert "q1_test" in by_student["edited_test"][4]  # the grader's reason, not only the flag
     assert "02_other" in by_student["wrong_exercise"][4]
+    assert by_student["kernel_death"][3] == f"kernel-died: {STATUSES['kernel-died']}"
 
 
 def test_written_answers_to_mark(graded):
     rows = _table_rows(_section(graded["soup"], "written").find("table"))
-    assert len(rows) == 7  # every 01_fixture notebook that ran; 02_other has no written answer
+    assert len(rows) == 8  # every 01_fixture notebook that ran; 02_other has no written answer
     by_student = {r[0]: r for r in rows}
     assert by_student["unanswered"][4] == "(no answer)"  # "YOUR ANSWER HERE" is not an answer
     assert by_student["correct"][2:4] == ["q4_written", "2"]

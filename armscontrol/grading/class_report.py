@@ -28,6 +28,10 @@ from armscontrol.grading.statuses import STATUSES
 
 #: How many of the most frequent failed checks the report lists.
 TOP_FAILURES = 10
+#: How score.py's messages begin for a question that was not tried (left as the starting code)
+#: or whose test never ran (the notebook stopped first): no check failed, so these are counted
+#: per question ("not answered", "not run") rather than listed among the failed checks.
+NOT_ANSWERED, NOT_RUN = "not answered:", "not run:"
 
 _CSS = """
 body { font-family: system-ui, sans-serif; color: #1b1b1b; background: #fff; margin: 2rem auto;
@@ -181,18 +185,22 @@ def score_bins(totals: list[float], maximum: float) -> list[tuple[str, int]]:
 
 def question_rows(results: list[dict], exercise: Exercise) -> list[dict]:
     """Per autograded question of ``exercise``: notebooks graded, how many earned full points,
-    some points, none; the success rate (full points, %) and the mean points."""
+    some points, none (and of those, how many were not answered or not run); the success rate
+    (full points, %) and the mean points."""
     ran = _ran(results, exercise.name)
     rows = []
     for q in exercise.questions:
         if q.kind != "auto":
             continue
-        earned = [item["earned"] for r in ran for item in r["questions"]
-                  if item["grade_id"] == q.grade_id and item["earned"] is not None]
+        items = [item for r in ran for item in r["questions"]
+                 if item["grade_id"] == q.grade_id and item["earned"] is not None]
+        earned = [item["earned"] for item in items]
         full = sum(e >= q.points for e in earned)
         some = sum(0 < e < q.points for e in earned)
         rows.append({"question": q.grade_id, "points": q.points, "graded": len(earned),
                      "full": full, "some": some, "none": len(earned) - full - some,
+                     "unanswered": sum(i["message"].startswith(NOT_ANSWERED) for i in items),
+                     "not_run": sum(i["message"].startswith(NOT_RUN) for i in items),
                      "rate": 100 * full / len(earned) if earned else 0.0,
                      "mean": sum(earned) / len(earned) if earned else 0.0})
     return rows
@@ -200,11 +208,14 @@ def question_rows(results: list[dict], exercise: Exercise) -> list[dict]:
 
 def failed_checks(results: list[dict], limit: int = TOP_FAILURES) -> list[dict]:
     """The checks that failed most: (exercise, question, message students saw) with the number
-    of notebooks, most frequent first (ties by exercise, question, message); at most ``limit``."""
+    of notebooks, most frequent first (ties by exercise, question, message); at most ``limit``.
+    Questions not answered or not run are left out (:func:`question_rows` counts them)."""
     counts: Counter = Counter()
     for r in results:
         for item in r["questions"]:
-            if item["kind"] == "auto" and item["earned"] is not None and item["earned"] < item["points"]:
+            if item["kind"] == "auto" and item["earned"] is not None \
+                    and item["earned"] < item["points"] \
+                    and not item["message"].startswith((NOT_ANSWERED, NOT_RUN)):
                 counts[(r["exercise"], item["grade_id"], item["message"])] += 1
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
     return [{"exercise": e, "question": q, "message": m, "notebooks": n} for (e, q, m), n in ranked]
@@ -280,10 +291,12 @@ def _questions_section(results: list[dict], exercises: dict[str, Exercise]) -> l
                              [Bar(r["question"], r["rate"], f"{r['rate']:.0f}%") for r in rows], 100))
         out.append("</figure>")
         out.append(_table(["question", "points", "graded", "full points", "some points", "no points",
-                           "success rate", "mean points"],
+                           "of which not answered", "of which not run", "success rate",
+                           "mean points"],
                           [[r["question"], _pts(r["points"]), str(r["graded"]), str(r["full"]),
-                            str(r["some"]), str(r["none"]), f"{r['rate']:.0f}%", f"{r['mean']:.2f}"]
-                           for r in rows], set(range(1, 8)),
+                            str(r["some"]), str(r["none"]), str(r["unanswered"]), str(r["not_run"]),
+                            f"{r['rate']:.0f}%", f"{r['mean']:.2f}"]
+                           for r in rows], set(range(1, 10)),
                           caption=f"{name}: the data of the chart"))
     out.append("</section>")
     return out
@@ -293,11 +306,14 @@ def _failures_section(results: list[dict]) -> list[str]:
     fails = failed_checks(results)
     out = ['<section aria-labelledby="failed"><h2 id="failed">The checks that failed most</h2>']
     if not fails:
-        out.append("<p>No autograded question lost points.</p></section>")
+        out.append("<p>No check failed (questions not answered are counted under "
+                   '<a href="#questions">Success rate per question</a>).</p></section>')
         return out
     out.append(f"<p>Up to {TOP_FAILURES} (question, message) pairs, most frequent first. The "
                "message is what the student's feedback file says: the check's hint, or why the "
-               "question was not scored.</p>")
+               "question was not scored. Questions left unanswered, or not run because the "
+               'notebook stopped, are counted under <a href="#questions">Success rate per '
+               "question</a>, not here.</p>")
     out.append(_table(["exercise", "question", "notebooks", "message (hint)"],
                       [[f["exercise"], f["question"], str(f["notebooks"]), f["message"]]
                        for f in fails], {2}))
