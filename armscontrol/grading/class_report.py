@@ -140,17 +140,18 @@ def bar_chart(chart_id: str, title: str, desc: str, bars: list[Bar], scale: floa
     return "".join(parts)
 
 
-def _table(header: list[str], rows: list[list[str]], numeric: set[int] = frozenset(),
+def _table(header: list[str], rows: list[list[str]], numeric: frozenset[int] | set[int] = frozenset(),
            caption: str = "") -> str:
     """An HTML table; cells are escaped here, ``numeric`` columns are right-aligned."""
-    cls = lambda i: ' class="num"' if i in numeric else ""  # noqa: E731
+    cls = {i: ' class="num"' for i in numeric}
     out = ["<table>"]
     if caption:
         out.append(f"<caption>{_e(caption)}</caption>")
-    out.append("<thead><tr>" + "".join(f'<th scope="col"{cls(i)}>{_e(h)}</th>'
+    out.append("<thead><tr>" + "".join(f'<th scope="col"{cls.get(i, "")}>{_e(h)}</th>'
                                        for i, h in enumerate(header)) + "</tr></thead><tbody>")
     for row in rows:
-        out.append("<tr>" + "".join(f"<td{cls(i)}>{_e(c)}</td>" for i, c in enumerate(row)) + "</tr>")
+        out.append("<tr>" + "".join(f"<td{cls.get(i, '')}>{_e(c)}</td>" for i, c in enumerate(row))
+                   + "</tr>")
     out.append("</tbody></table>")
     return "".join(out)
 
