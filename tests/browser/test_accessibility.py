@@ -1,6 +1,6 @@
 """axe-core in JupyterLab, after Run All of lesson 03 and the two demo notebooks: no serious or
-critical accessibility violation in what our notebooks put on the page (nodes inside an output area, ``.jp-OutputArea-output``: tables,
-plotly figures, maps, time lines, widgets).
+critical accessibility violation in what our notebooks put on the page (nodes inside an output
+area, ``.jp-OutputArea-output``: tables, plotly figures, maps, time lines, widgets).
 
 Violations in JupyterLab's own interface are printed in the test output (run with ``-s``) and
 do not fail: they are not ours to fix. The class report is checked in test_report_browser.py.
