@@ -689,7 +689,9 @@ def _table_html(table: pd.DataFrame, system: str, base: str) -> str:
     shown = table.rename(columns={"name": "Place", "kind": "Kind", "country": "Country",
                                   "distance_km": "Distance (km)"})
     body = shown.to_html(index=False, escape=True, border=0)
-    return (f"<div style='max-height:22em;overflow:auto'><p><b>{caption}</b></p>{body}</div>")
+    # Focusable and named, so keyboard users can scroll it (axe: scrollable-region-focusable).
+    return (f"<div style='max-height:22em;overflow:auto' tabindex='0' role='region' "
+            f"aria-label='{caption}'><p><b>{caption}</b></p>{body}</div>")
 
 
 def _system_options(missiles: pd.DataFrame, missile_ranges: pd.DataFrame

@@ -183,7 +183,7 @@ def test_regrading_gives_identical_files(tmp_path):
     assert "Graded 3 notebook(s) from 3 student(s)" in cli.stderr
     assert "[  3/3]" in cli.stderr  # progress lines
     files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
-    assert len(files) == 2 + 3
+    assert len(files) == 3 + 3  # gradebook, written answers, report.html; 3 feedback files
     for rel in files:
         assert (first / rel).read_bytes() == (second / rel).read_bytes(), rel
     # Writing into the same folder again replaces the feedback folder (no stale files).
@@ -309,3 +309,15 @@ def test_missing_solutions_folder_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="no solutions notebooks"):
         autograde.grade(tmp_path / "subs", tmp_path / "out", solutions_dir=tmp_path / "empty",
                 progress=False)
+
+
+def test_class_report_is_written_with_every_flagged_row(graded):
+    """The full fixture class's report.html lists every non-ok notebook (tests/test_grade_report.py
+    tests the report's sections in detail)."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup((graded["out"] / "report.html").read_text(encoding="utf-8"), "html.parser")
+    table = soup.find(id="flagged").find_parent("section").find("table")
+    listed = [tr.find("td").get_text() for tr in table.find("tbody").find_all("tr")]
+    flagged = sorted(k for k, (_, _, flags) in make_fixture.KINDS.items() if flags)
+    assert sorted(listed) == flagged

@@ -7,7 +7,8 @@
    :mod:`~armscontrol.grading.sandbox` (bubblewrap: no network, no view of the module folder,
    memory and CPU limits), with per-cell timeouts and an output cap
 4. :mod:`~armscontrol.grading.score`     points per test cell, status flags and reasons
-5. :mod:`~armscontrol.grading.report`    gradebook.csv, feedback/STUDENT.md, written_answers.csv
+5. :mod:`~armscontrol.grading.report`    gradebook.csv, feedback/STUDENT.md, written_answers.csv;
+   :mod:`~armscontrol.grading.class_report` the class report, report.html;
    and :mod:`~armscontrol.grading.lms`  the roster match and the Canvas or Moodle import file
 
 :mod:`~armscontrol.grading.solutions` describes the exercises (questions, points) from

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from armscontrol import ROOT
 from armscontrol import exercises as ex
-from armscontrol.grading import collect, lms as lms_files, report as reports
+from armscontrol.grading import class_report, collect, lms as lms_files, report as reports
 from armscontrol.grading.assemble import build_graded_cells, helpers_source, match_exercise
 from armscontrol.grading.execute import run_graded_cells
 from armscontrol.grading.collect import Refused, Submission
@@ -174,6 +174,7 @@ def grade(submissions_dir: Path | str, out_dir: Path | str, solutions_dir: Path 
               "your files, environment and network.", file=sys.stderr)
     results = _run_pool(subs, exercises, settings, workers, report)
     reports.write_outputs(results, exercises, out_dir)
+    class_report.write_class_report(results, exercises, out_dir, settings.mode)
     lines = lms_files.write_lms(results, out_dir, roster, lms, lms_export)
     if progress:
         print(reports.summary(results, ignored, out_dir, time.monotonic() - start, workers,

@@ -145,7 +145,7 @@ def summary(results: list[dict], ignored: list[str], out_dir: Path, seconds: flo
         lines.append(f"  ignored {len(ignored)} file(s) that are not .ipynb: "
                      + ", ".join(ignored[:5]) + (" ..." if len(ignored) > 5 else ""))
     lines.append(f"Wrote {out_dir / 'gradebook.csv'}, {out_dir / 'feedback'}/ "
-                 f"({len(students)} files) and {out_dir / 'written_answers.csv'} "
-                 f"({to_mark} answer(s) to mark).")
+                 f"({len(students)} files), {out_dir / 'written_answers.csv'} "
+                 f"({to_mark} answer(s) to mark) and the class report {out_dir / 'report.html'}.")
     return "\n".join(lines)
 

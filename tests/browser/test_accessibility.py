@@ -1,0 +1,105 @@
+"""axe-core in JupyterLab, after Run All of lesson 03 and the two demo notebooks: no serious or
+critical accessibility violation in what our notebooks put on the page (nodes inside an output
+area, ``.jp-OutputArea-output``: tables, plotly figures, maps, time lines, widgets).
+
+Violations in JupyterLab's own interface are printed in the test output (run with ``-s``) and
+do not fail: they are not ours to fix. The class report is checked in test_report_browser.py.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import axe
+import harness
+from conftest import require_browser
+
+ROOT = Path(__file__).resolve().parents[2]
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+PAGES = ["notebooks/03_inf_collapse.ipynb", "notebooks/timeline_demo.ipynb",
+         "notebooks/range_explorer_demo.ipynb"]
+#: The pages that show a range slider (the time line's date range).
+WITH_RANGE_SLIDER = PAGES[:2]
+
+
+def stored_figures(path: str) -> int:
+    nb = json.loads((ROOT / path).read_text(encoding="utf-8"))
+    return sum(PLOTLY_MIME in o.get("data", {}) for c in nb["cells"] for o in c.get("outputs", []))
+
+
+#: The one known serious violation in our outputs, and why it is not fixed here: ipywidgets
+#: (8.1) draws its range sliders (SelectionRangeSlider, IntRangeSlider) with noUiSlider and
+#: gives the two handles (``div.noUi-handle``, role="slider") no accessible name; the widget's
+#: ``description`` is a separate label the handles do not point to. Nothing set from Python
+#: reaches the handles' attributes (noUiSlider's ``handleAttributes`` option is not exposed), so
+#: the fix belongs upstream in ipywidgets. test_slider_handles_are_named is xfail(strict) for it:
+#: it starts to pass, and so fails as XPASS, when a future ipywidgets names the handles.
+SLIDER_HANDLE = ("aria-input-field-name", 'class="noUi-handle')
+
+
+def _is_slider_handle(row: dict) -> bool:
+    return row["rule"] == SLIDER_HANDLE[0] and SLIDER_HANDLE[1] in row["html"]
+
+
+@pytest.fixture(scope="module")
+def server():
+    require_browser()
+    with harness.JupyterLab() as lab:
+        yield lab
+
+
+@pytest.fixture(scope="module")
+def audits(server, browser):
+    """audit(path): open ``path`` in JupyterLab offline, Run All, wait for its figures, run axe;
+    returns {"found": violations, "outputs": output areas, "blocked": URLs}, once per path."""
+    done: dict[str, dict] = {}
+
+    def audit(path: str) -> dict:
+        if path in done:
+            return done[path]
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        blocked = harness.block_external_requests(context)
+        page = context.new_page()
+        try:
+            harness.open_notebook(page, server, path, workspace="axe-" + Path(path).stem)
+            harness.run_all(page, timeout_ms=240_000)
+            expected = stored_figures(path)
+            if expected:
+                harness.wait_for_plots(page, expected, timeout_ms=120_000)
+            outputs = page.locator(".jp-OutputArea-output").count()
+            found = axe.violations(page)
+            harness.delete_sessions(page, server)
+        finally:
+            context.close()
+        ours, theirs = axe.split(found)
+        print(f"\naxe on {path}: {outputs} output areas")
+        print("JupyterLab's own violations (listed, not failed):\n" + axe.describe(theirs))
+        print("violations in our outputs (serious and critical fail, except the slider handles):\n"
+              + axe.describe(ours))
+        done[path] = {"found": found, "outputs": outputs, "blocked": list(blocked)}
+        return done[path]
+
+    return audit
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", PAGES)
+def test_our_outputs_have_no_serious_accessibility_violations(path, audits):
+    result = audits(path)
+    assert result["outputs"] > 0, f"{path}: no outputs to check"
+    serious = [r for r in axe.serious_ours(result["found"]) if not _is_slider_handle(r)]
+    assert not serious, (f"{path}: serious or critical violations in our outputs:\n"
+                         + axe.describe(serious))
+    assert result["blocked"] == [], f"{path}: requests left the machine: {result['blocked']}"
+
+
+@pytest.mark.browser
+@pytest.mark.xfail(strict=True, reason="ipywidgets 8.1 range sliders: noUiSlider handles "
+                   "(role=slider) have no accessible name (axe aria-input-field-name, serious); "
+                   "not settable from Python, fix is upstream (see SLIDER_HANDLE)")
+@pytest.mark.parametrize("path", WITH_RANGE_SLIDER)
+def test_slider_handles_are_named(path, audits):
+    handles = [r for r in axe.serious_ours(audits(path)["found"]) if _is_slider_handle(r)]
+    assert not handles, f"{path}: unnamed slider handles:\n" + axe.describe(handles)
