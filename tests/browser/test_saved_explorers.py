@@ -23,6 +23,12 @@ def test_saved_explorer_shows_its_picture_before_running(jupyterlab, offline_pag
     server = jupyterlab()
     harness.open_notebook(page, server, path, workspace="saved-" + path.split("/")[1][:-6])
     page.wait_for_function(f"() => ({PICTURES})() >= 1", timeout=30_000)
+    # The line under the picture is the widget view's text/plain, which JupyterLab's widget
+    # renderer shows only once it has given up looking for the (unstored) widget model: wait for
+    # it rather than reading the page at once (under load that takes seconds).
+    page.wait_for_function("""() => [...document.querySelectorAll('.jp-OutputArea-output')]
+        .some(n => n.textContent.includes('Run this cell to use the controls.'))""",
+                           timeout=60_000)
     outputs = page.eval_on_selector_all(".jp-OutputArea-output",
                                         "nodes => nodes.map(n => n.textContent).join('\\n')")
     assert "Error displaying widget" not in outputs
