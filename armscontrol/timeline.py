@@ -43,6 +43,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from armscontrol.data import ACTORS, TREATY_CODES, DataError, validate_events
+from armscontrol.data_tables import events_table_html
 
 #: The lanes, top to bottom, keyed by the ``treaty`` codes of events.csv.
 LANES: tuple[str, ...] = TREATY_CODES  # ("INF", "New START", "other")
@@ -690,7 +691,8 @@ class TimelineExplorer:
     Display it by leaving it as a cell's last expression (or ``display(explorer.widget)``).
     Attributes a notebook or a test can drive: ``date_range`` (SelectionRangeSlider of months),
     ``treaty_boxes`` / ``actor_boxes`` (dicts of Checkbox), ``search`` (Text), ``events_menu``
-    (Dropdown of the events in view), ``detail`` (HTML), ``status`` (HTML), ``figure``
+    (Dropdown of the events in view), ``detail`` (HTML), ``status`` (HTML), ``data_table`` (HTML:
+    the events in view as a table, for screen readers), ``figure``
     (FigureWidget). :meth:`visible` returns the events in view; :meth:`select` opens one.
     """
 
@@ -732,6 +734,8 @@ class TimelineExplorer:
         self.events_menu = widgets.Dropdown(description="Event", options=[("", "")], value="",
                                             layout=widgets.Layout(width="95%"))
         self.status = widgets.HTML()
+        # The events in view as a table a screen reader can walk (collapsed under the figure).
+        self.data_table = widgets.HTML()
         self.detail = widgets.HTML(value="<p><i>Click a marker, or choose an event from the list, "
                                          "to read its summary and source.</i></p>")
         for control in [self.date_range, self.search, *self.treaty_boxes.values(),
@@ -747,7 +751,8 @@ class TimelineExplorer:
                           widgets.HTML("&nbsp;&nbsp;<b>Actor:</b>&nbsp;"),
                           *self.actor_boxes.values()],
                          layout=widgets.Layout(flex_flow="row wrap", align_items="center")),
-            self.search, self.status, self.figure, self.events_menu, self.detail])
+            self.search, self.status, self.figure, self.events_menu, self.detail,
+            self.data_table])
         self.widget.add_class("ac-timeline-explorer")
         self.status.add_class("ac-timeline-status")
         self.detail.add_class("ac-timeline-detail")
@@ -833,6 +838,7 @@ class TimelineExplorer:
         finally:
             self._busy = False
         n = len(shown)
+        self.data_table.value = events_table_html(shown)
         self.status.value = (f"<b>{html.escape(NO_MATCH_MESSAGE)}</b> Widen the dates, tick more "
                              "treaties or actors, or clear the search." if n == 0 else
                              f"{n} of {len(self.events)} events in view.")
