@@ -12,7 +12,7 @@ import html
 
 import pandas as pd
 
-__all__ = ["events_table_html"]
+__all__ = ["events_table_html", "range_claims_table_html"]
 
 
 def _table(caption: str, headers: list[str], rows: list[list[str]], summary: str) -> str:
@@ -44,3 +44,23 @@ def events_table_html(events: pd.DataFrame, caption: str = "Events on the timeli
                else "Data table: no event in view")
     return _table(f"{caption} ({n} event{'s' if n != 1 else ''})",
                   ["Date", "Event", "Treaty", "Actors", "Source"], rows, summary)
+
+
+def range_claims_table_html(system_name: str, claims: pd.DataFrame) -> str:
+    """Return the range rings a map draws for one system as an HTML data table.
+
+    ``claims`` are rows of ``missile_ranges`` (as :func:`armscontrol.maps.system_ranges` gives
+    them, longest first): one row per ring, with who claims it, the kind of claim, the range in
+    km (as stored) and in miles (converted by us, rounded to the mile) and the source's title
+    (a table without ``claim_type`` or ``source_title`` columns leaves those cells empty).
+    """
+    from armscontrol.geo import km_to_miles
+
+    rows = [[html.escape(str(c.claimant)), html.escape(str(getattr(c, "claim_type", ""))),
+             f"{float(c.range_km):,.0f}", f"{km_to_miles(c.range_km):,.0f}",
+             html.escape(str(getattr(c, "source_title", "")))]
+            for c in claims.itertuples()]
+    n = len(rows)
+    return _table(f"Range claims for the {system_name} drawn as rings ({n})",
+                  ["Claimant", "Claim", "Range (km)", "Range (miles, converted)", "Source"],
+                  rows, f"Data table: the {n} range claim{'s' if n != 1 else ''} on the map")

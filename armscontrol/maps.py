@@ -39,6 +39,7 @@ import plotly.io as pio
 
 from armscontrol import DATA_DIR, ROOT
 from armscontrol import figures, geo, inf
+from armscontrol.data_tables import range_claims_table_html
 
 #: Okabe & Ito's colour-blind-safe palette ("Color Universal Design", 2008), as published at
 #: https://jfly.uni-koeln.de/color/ and reproduced in "Colors (ggplot2)", Cookbook for R,
@@ -758,7 +759,9 @@ class RangeExplorer(widgets.VBox):
                                   missile_ranges=missile_ranges, ring_points=180)
         # The slider's caption lives in the figure; this one names the claimed ranges only.
         claims_text = new.layout.meta["claims_text_alternative"]
-        self.caption.value = f"<p><b>Text alternative:</b> {html.escape(claims_text)}</p>"
+        claims = system_ranges(self.system.value, missiles, missile_ranges)
+        self.caption.value = (f"<p><b>Text alternative:</b> {html.escape(claims_text)}</p>"
+                              + range_claims_table_html(self.system.label, claims))
         table = places_within_reach(self.system.value, self.base.value, sites=sites,
                                     missiles=missiles, missile_ranges=missile_ranges)
         self.table.value = _table_html(table, self.system.label, self.base.label)

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from armscontrol import data, timeline
-from armscontrol.data_tables import events_table_html
+from armscontrol.data_tables import events_table_html, range_claims_table_html
 
 
 class _Cells(HTMLParser):
@@ -94,3 +94,27 @@ def test_the_explorer_keeps_its_table_in_step_with_the_filters(events):
     rows = _parse(explorer.data_table.value).rows
     assert len(rows) == len(explorer.visible()) < len(events)
     assert "INF" not in {row[2] for row in rows}
+
+
+def test_range_claims_table_has_every_ring_in_km_and_miles():
+    from armscontrol import geo, maps
+
+    claims = maps.system_ranges("Pershing II")
+    table = _parse(range_claims_table_html("Pershing II", claims))
+    assert len(table.rows) == len(claims) >= 2
+    assert [row[0] for row in table.rows] == list(claims["claimant"])
+    for row, km in zip(table.rows, claims["range_km"]):
+        assert row[2] == f"{km:,.0f}"
+        assert row[3] == f"{geo.km_to_miles(km):,.0f}"
+    assert "Pershing II" in table.caption
+
+
+def test_the_range_explorer_shows_the_rings_table_for_its_system():
+    from armscontrol import maps
+
+    explorer = maps.range_explorer("9M729", "chernyakhovsk")
+    rows = _parse(explorer.caption.value.split("</p>", 1)[1]).rows
+    assert len(rows) == len(maps.system_ranges("9M729"))
+    explorer.system.value = maps.find_system("Pershing II")["system_id"]
+    rows = _parse(explorer.caption.value.split("</p>", 1)[1]).rows
+    assert [row[0] for row in rows] == list(maps.system_ranges("Pershing II")["claimant"])
