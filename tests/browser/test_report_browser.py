@@ -6,7 +6,6 @@ The report comes from grading the small fixture class of tests/fixtures/report_c
 """
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -18,20 +17,13 @@ import harness
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "fixtures"))
 import report_class  # noqa: E402
+import sandboxing  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory, browser) -> Path:
-    from armscontrol.grading import sandbox
-
-    try:
-        sandbox.check()
-        boxed = True
-    except sandbox.SandboxUnavailable:
-        if os.environ.get("CI") == "true":
-            raise
-        boxed = False
-    _, out = report_class.grade_class(tmp_path_factory.mktemp("report-browser"), boxed)
+    _, out = report_class.grade_class(tmp_path_factory.mktemp("report-browser"),
+                                      sandboxing.use_sandbox())
     return out / "report.html"
 
 
