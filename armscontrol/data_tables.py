@@ -25,6 +25,11 @@ def _table(caption: str, headers: list[str], rows: list[list[str]], summary: str
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></details>")
 
 
+def _count(n: int, noun: str) -> str:
+    """Return '1 event', '3 events'."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def events_table_html(events: pd.DataFrame, caption: str = "Events on the timeline") -> str:
     """Return the events a timeline draws as an HTML data table (in a collapsed ``<details>``).
 
@@ -33,16 +38,15 @@ def events_table_html(events: pd.DataFrame, caption: str = "Events on the timeli
     the title, the treaty lane, the actors and the source's title. An empty table keeps its
     headers and says that no event is in view.
     """
-    from armscontrol.timeline import LANE_LABELS  # here: timeline imports plotly
+    from armscontrol.timeline import LANE_LABELS  # here: timeline imports this module
 
     rows = [[html.escape(str(r.date_label)), html.escape(str(r.title)),
              html.escape(LANE_LABELS.get(r.lane, str(r.lane))),
              html.escape(", ".join(r.actors)), html.escape(str(r.source_title))]
             for r in events.itertuples()]
     n = len(rows)
-    summary = (f"Data table: the {n} event{'s' if n != 1 else ''} in view" if n
-               else "Data table: no event in view")
-    return _table(f"{caption} ({n} event{'s' if n != 1 else ''})",
+    summary = f"Data table: the {_count(n, 'event')} in view" if n else "Data table: no event in view"
+    return _table(f"{caption} ({_count(n, 'event')})",
                   ["Date", "Event", "Treaty", "Actors", "Source"], rows, summary)
 
 
@@ -63,4 +67,4 @@ def range_claims_table_html(system_name: str, claims: pd.DataFrame) -> str:
     n = len(rows)
     return _table(f"Range claims for the {system_name} drawn as rings ({n})",
                   ["Claimant", "Claim", "Range (km)", "Range (miles, converted)", "Source"],
-                  rows, f"Data table: the {n} range claim{'s' if n != 1 else ''} on the map")
+                  rows, f"Data table: the {_count(n, 'range claim')} on the map")
