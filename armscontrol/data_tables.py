@@ -45,7 +45,8 @@ def events_table_html(events: pd.DataFrame, caption: str = "Events on the timeli
              html.escape(", ".join(r.actors)), html.escape(str(r.source_title))]
             for r in events.itertuples()]
     n = len(rows)
-    summary = f"Data table: the {_count(n, 'event')} in view" if n else "Data table: no event in view"
+    summary = (f"Data table: the {_count(n, 'event')} in view" if n
+               else "Data table: no event in view")
     return _table(f"{caption} ({_count(n, 'event')})",
                   ["Date", "Event", "Treaty", "Actors", "Source"], rows, summary)
 

@@ -5,8 +5,9 @@ reader would make), only ``page.keyboard`` is used: arrow keys move the timeline
 Space unticks a treaty box, and a menu (the timeline's list of events, the range explorer's
 system menu) is opened with Alt+ArrowDown, moved with ArrowDown and chosen with Enter. (A plain
 ArrowDown on a closed menu is taken by JupyterLab, which moves to the next cell: ipywidgets issue
-#3912, open upstream; the open-the-list route is the one the README gives readers.) Each step checks what changed on the page: the slider's readout, the status line and the
-data table beside the figure, the detail panel, the map's text alternative.
+#3912, open upstream; the open-the-list route is the one the README gives readers.) Each step
+checks what changed on the page: the slider's readout, the status line and the data table beside
+the figure, the detail panel, the map's text alternative.
 """
 from __future__ import annotations
 
