@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 
 import harness
-from armscontrol import data
+from armscontrol import data, timeline
 
 pytestmark = pytest.mark.browser
 
@@ -24,8 +24,16 @@ READOUT = f"() => document.querySelector('{TIMELINE} .widget-readout').textConte
 TABLE_ROWS = f"() => document.querySelectorAll('{TIMELINE} .ac-data-table tbody tr').length"
 
 
-def _in_view(page) -> int:
-    return int(page.evaluate(STATUS).split(" ")[0])
+def _expected_in_view(lower_index: int, inf_ticked: bool = True) -> tuple[str, int]:
+    """What the explorer should show once the kernel has seen every key press: the slider's
+    lower month label and the number of events in view, from an explorer built here (no kernel).
+    Waiting for these exact values, not for "fewer than before", keeps a late slider update
+    from passing for the treaty box's (a CI run failed that way)."""
+    explorer = timeline.timeline_explorer()
+    last = len(explorer.date_range.options) - 1
+    explorer.date_range.index = (lower_index, last)
+    explorer.treaty_boxes["INF"].value = inf_ticked
+    return explorer.date_range.options[lower_index][0], len(explorer.visible())
 
 
 def _wait(page, condition: str, what: str, arg=None, timeout_ms: int = 30_000) -> None:
@@ -48,24 +56,30 @@ def test_timeline_explorer_from_the_keyboard(jupyterlab, offline_page):
     assert page.evaluate(TABLE_ROWS) == total  # the data table beside the figure
 
     # The date slider's lower handle: arrow keys move it a month at a time.
-    first = page.evaluate(READOUT)
+    steps = 24
+    month, window = _expected_in_view(steps)
     handle = page.locator(f"{TIMELINE} .noUi-handle-lower").first
     handle.scroll_into_view_if_needed()
     handle.focus()
-    for _ in range(24):
+    for _ in range(steps):
         page.keyboard.press("ArrowRight")
-    _wait(page, f"() => ({READOUT})() !== {first!r}", "the readout to move from the keyboard")
-    _wait(page, f"() => parseInt(({STATUS})()) < {total}", "fewer events in view")
-    window = _in_view(page)
+    _wait(page, f"() => ({READOUT})().includes({month!r})",
+          f"the readout to show {month} after {steps} presses")
+    _wait(page, f"() => ({STATUS})().startsWith('{window} of {total}')",
+          f"{window} events in view")
     _wait(page, f"() => ({TABLE_ROWS})() === {window}", "the data table to follow the slider")
 
     # A treaty box: Space unticks it, and the INF events leave the view and the table.
+    _, without_inf = _expected_in_view(steps, inf_ticked=False)
+    assert without_inf < window
     box = page.locator(f"{TIMELINE} .widget-checkbox input").first
+    assert box.evaluate("b => b.parentElement.textContent").strip() == "INF"
     box.focus()
     page.keyboard.press("Space")
-    _wait(page, f"() => parseInt(({STATUS})()) < {window}", "fewer events after Space")
+    _wait(page, f"() => ({STATUS})().startsWith('{without_inf} of {total}')",
+          f"{without_inf} events in view after Space")
     assert not box.is_checked()
-    _wait(page, f"() => ({TABLE_ROWS})() === parseInt(({STATUS})())", "the table to follow")
+    _wait(page, f"() => ({TABLE_ROWS})() === {without_inf}", "the table to follow the box")
     treaties = page.eval_on_selector_all(f"{TIMELINE} .ac-data-table tbody tr td:nth-child(3)",
                                          "cells => [...new Set(cells.map(c => c.textContent))]")
     assert "INF" not in treaties
