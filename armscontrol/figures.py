@@ -143,3 +143,145 @@ def add_explorer_fallbacks(nb: nbformat.NotebookNode, render: bool = True) -> in
                 count += 1
             index += 1
     return count
+
+
+# ---- text alternative and data table under a static figure -----------------------------------
+#
+# A plotly output cannot carry an HTML table beside it: JupyterLab shows only the richest MIME
+# type of one output. So a lesson shows a static figure with :func:`show`, which displays the
+# figure as it is (one plotly output, which gets its PNG when outputs are refreshed) and then one
+# HTML output holding the figure's text alternative and its data table. The figure functions
+# keep returning plain ``go.Figure`` objects (students call ``.update_layout`` and read
+# ``.data``); nothing about them changes. That is why this is a helper called in the lesson's
+# cell and not a Figure subclass with its own ``_ipython_display_``: the subclass would change
+# what ``maps.range_map`` and ``exchanges_figure`` return, for every caller.
+
+#: The class of the ``<div>`` that :func:`alternatives_html` returns (tests and print find it).
+ALTERNATIVES_CLASS = "ac-figure-alternatives"
+#: How far (km) a drawn ring may lie from the range its table row states: rings are stored
+#: rounded to 0.001 degree (about 0.1 km).
+RING_TOLERANCE_KM = 1.0
+
+
+def range_rings(figure, sites=None, missiles=None, missile_ranges=None, limits=None):
+    """Return the rings a :func:`armscontrol.maps.range_map` figure draws, as a DataFrame.
+
+    One row per ring trace, in drawing order, with the columns of
+    :data:`armscontrol.data_tables.RING_COLUMNS` (``range_km`` in km). Claim rings are read from
+    their trace ids (``ring-<system_id>-<claim number>-<site_id>``) and the claims of
+    :func:`armscontrol.maps.system_ranges`; the INF Treaty's reference rings from
+    ``inf-<km>-<site_id>`` and ``treaty_limits``. Pass the tables the figure was drawn from
+    (default: ``armscontrol.data`` loaders). Raises ``ValueError`` when a ring's drawn radius
+    differs from its row's range (the figure was drawn from other tables).
+    """
+    import re
+
+    import pandas as pd
+
+    from armscontrol import data, geo, maps  # here: maps imports this module
+
+    limits = data.load_treaty_limits() if limits is None else limits
+    rows = []
+    for trace in figure.data:
+        uid = trace.uid or ""
+        ring = re.fullmatch(r"ring-(?P<system>[^-]+)-(?P<j>\d+)-(?P<base>.+)", uid)
+        band = re.fullmatch(r"inf-(?P<km>\d+)-(?P<base>.+)", uid)
+        if not ring and not band:
+            continue
+        base = maps.find_site((ring or band)["base"], sites)
+        if ring:
+            system = maps.find_system(ring["system"], missiles)
+            claim = maps.system_ranges(ring["system"], missiles, missile_ranges).iloc[int(ring["j"])]
+            row = dict(system=system["name"], claim_type=claim.get("claim_type", ""),
+                       claimant=claim["claimant"], range_km=float(claim["range_km"]),
+                       source_title=claim.get("source_title", ""))
+        else:
+            km = int(band["km"])
+            limit = limits[(limits["treaty_id"] == "INF") & (limits["unit"] == "km")
+                           & (limits["value"].astype(float) == km)].iloc[0]
+            row = dict(system="INF Treaty (reference ring)",
+                       claim_type=str(limit["item"]).split(" (")[0], claimant="the treaty",
+                       range_km=float(km), source_title=limit.get("source_title", ""))
+        drawn = geo.distance_km((base["lat"], base["lon"]), (trace.lat[0], trace.lon[0]))
+        if abs(drawn - row["range_km"]) > RING_TOLERANCE_KM:
+            raise ValueError(f"ring {uid!r} is drawn at {drawn:,.0f} km but its data say "
+                             f"{row['range_km']:,.0f} km: pass show() the tables the map "
+                             "was drawn from")
+        rows.append(dict(row, base=base["name"]))
+    from armscontrol.data_tables import RING_COLUMNS
+
+    return pd.DataFrame(rows, columns=list(RING_COLUMNS))
+
+
+def new_start_exchanges(figure):
+    """Return the counts an ``exchanges_figure`` chart draws, and the limits it draws.
+
+    Returns ``(exchanges, limits)``: a DataFrame with one row per party and data exchange
+    (party by party as the panels show them, oldest first; columns ``party``, ``as_of`` and one
+    column per count, numbers of warheads or launchers) and a dict count -> limit, both read
+    from the figure's traces (their ``meta`` says which party and count each one draws).
+    """
+    import pandas as pd
+
+    counts: dict[tuple[str, str], dict[str, int]] = {}
+    limits: dict[str, int] = {}
+    for trace in figure.data:
+        meta = trace.meta if isinstance(trace.meta, dict) else {}
+        if "count" in meta:
+            for x, y in zip(trace.x, trace.y):
+                counts.setdefault((meta["party"], x), {})[meta["count"]] = int(y)
+        elif "limit" in meta:
+            limits[meta["limit"]] = int(trace.y[0])
+    exchanges = pd.DataFrame([dict(party=p, as_of=pd.Timestamp(x), **values)
+                              for (p, x), values in counts.items()])
+    return exchanges, limits
+
+
+def alternatives_html(figure, **tables) -> str:
+    """Return the HTML shown under a static figure: its text alternative (one paragraph) and
+    its data table (a collapsed ``<details>``, see :mod:`armscontrol.data_tables`).
+
+    Knows the range maps (:func:`armscontrol.maps.range_map`; ``tables`` may pass ``sites``,
+    ``missiles``, ``missile_ranges``, ``limits`` as for :func:`range_rings`) and the New START
+    exchanges chart. Raises ``ValueError`` for any other figure, so that a lesson cannot show a
+    figure without its table.
+    """
+    import html
+
+    from armscontrol import analysis_new_start
+    from armscontrol import data_tables
+
+    meta = figure.layout.meta if isinstance(figure.layout.meta, dict) else {}
+    title = figure.layout.title.text or "The figure"
+    title = html.unescape(title)  # plotly titles are markup; the table escapes text itself
+    text = meta.get("text_alternative")
+    if meta.get("figure") == analysis_new_start.EXCHANGES_FIGURE:
+        exchanges, limits = new_start_exchanges(figure)
+        table = data_tables.new_start_exchanges_table_html(
+            exchanges, limits, analysis_new_start.COUNT_LABELS, title)
+    elif any((t.uid or "").startswith("ring-") for t in figure.data) and "view" in meta:
+        table = data_tables.range_rings_table_html(range_rings(figure, **tables), title)
+    else:
+        raise ValueError("no data table is known for this figure: armscontrol.figures.show "
+                         "knows maps.range_map and analysis_new_start.exchanges_figure")
+    if not text:
+        raise ValueError("the figure has no layout.meta['text_alternative']")
+    return (f'<div class="{ALTERNATIVES_CLASS}"><p><strong>In words:</strong> '
+            f"{html.escape(text)}</p>{table}</div>")
+
+
+def show(figure, **tables) -> None:
+    """Display a static figure, then its text alternative and data table; returns nothing.
+
+    Use it in a lesson cell as ``figures.show(maps.range_map(...))``: the figure is displayed
+    unchanged (a plotly output), followed by one output holding :func:`alternatives_html` as
+    HTML and the text alternative as plain text (what a terminal or a plain-text reader shows).
+    ``tables`` are passed on to :func:`alternatives_html`. Returns ``None``, so the figure is
+    not shown twice.
+    """
+    from IPython.display import display
+
+    alternatives = alternatives_html(figure, **tables)  # fails before anything is shown
+    display(figure)
+    display({"text/html": alternatives,
+             "text/plain": figure.layout.meta["text_alternative"]}, raw=True)
