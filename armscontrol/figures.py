@@ -15,6 +15,10 @@ only show its text repr, since the widget state is not stored. When outputs are 
 (``FIRST_STATE_MIME``); :func:`add_explorer_fallbacks` turns that into a PNG output placed before
 the widget, titled with :data:`RUN_TO_USE`, and hides the stale widget view. nbval ignores PNGs
 and widget views, so the stored notebook still matches a fresh run.
+
+A static figure in a lesson is shown with :func:`show` (``figures.show(maps.range_map(...))``):
+the figure, then its text alternative and its data table in one HTML output under it
+(:func:`alternatives_html`; range maps, the New START chart and the timeline).
 """
 from __future__ import annotations
 
@@ -23,9 +27,15 @@ import copy
 import json
 import os
 
+from typing import TYPE_CHECKING
+
 import nbformat
 
 from armscontrol import DATA_DIR
+
+if TYPE_CHECKING:  # for the type hints only
+    import pandas as pd
+    import plotly.graph_objects as go
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
@@ -163,7 +173,10 @@ ALTERNATIVES_CLASS = "ac-figure-alternatives"
 RING_TOLERANCE_KM = 1.0
 
 
-def range_rings(figure, sites=None, missiles=None, missile_ranges=None, limits=None):
+def range_rings(figure: go.Figure, sites: pd.DataFrame | None = None,
+                missiles: pd.DataFrame | None = None,
+                missile_ranges: pd.DataFrame | None = None,
+                limits: pd.DataFrame | None = None) -> pd.DataFrame:
     """Return the rings a :func:`armscontrol.maps.range_map` figure draws, as a DataFrame.
 
     One row per ring trace, in drawing order, with the columns of
@@ -179,6 +192,7 @@ def range_rings(figure, sites=None, missiles=None, missile_ranges=None, limits=N
     import pandas as pd
 
     from armscontrol import data, geo, maps  # here: maps imports this module
+    from armscontrol.data_tables import RING_COLUMNS
 
     limits = data.load_treaty_limits() if limits is None else limits
     rows = []
@@ -191,7 +205,8 @@ def range_rings(figure, sites=None, missiles=None, missile_ranges=None, limits=N
         base = maps.find_site((ring or band)["base"], sites)
         if ring:
             system = maps.find_system(ring["system"], missiles)
-            claim = maps.system_ranges(ring["system"], missiles, missile_ranges).iloc[int(ring["j"])]
+            claims = maps.system_ranges(ring["system"], missiles, missile_ranges)
+            claim = claims.iloc[int(ring["j"])]
             row = dict(system=system["name"], claim_type=claim.get("claim_type", ""),
                        claimant=claim["claimant"], range_km=float(claim["range_km"]),
                        source_title=claim.get("source_title", ""))
@@ -208,12 +223,10 @@ def range_rings(figure, sites=None, missiles=None, missile_ranges=None, limits=N
                              f"{row['range_km']:,.0f} km: pass show() the tables the map "
                              "was drawn from")
         rows.append(dict(row, base=base["name"]))
-    from armscontrol.data_tables import RING_COLUMNS
-
     return pd.DataFrame(rows, columns=list(RING_COLUMNS))
 
 
-def new_start_exchanges(figure):
+def new_start_exchanges(figure: go.Figure) -> tuple[pd.DataFrame, dict[str, int]]:
     """Return the counts an ``exchanges_figure`` chart draws, and the limits it draws.
 
     Returns ``(exchanges, limits)``: a DataFrame with one row per party and data exchange
@@ -237,14 +250,60 @@ def new_start_exchanges(figure):
     return exchanges, limits
 
 
-def alternatives_html(figure, **tables) -> str:
-    """Return the HTML shown under a static figure: its text alternative (one paragraph) and
-    its data table (a collapsed ``<details>``, see :mod:`armscontrol.data_tables`).
+def timeline_events(figure: go.Figure, events: pd.DataFrame | None = None,
+                    quotes: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return the events a :func:`armscontrol.timeline.timeline_figure` shows in its visible
+    date range (``layout.xaxis.range``), as rows of :func:`armscontrol.timeline.prepare_events`
+    in its order (oldest first).
+
+    The events are found by the ids the figure's event markers carry; pass the ``events`` (and
+    ``quotes``) the figure was drawn from (default: ``armscontrol.data`` loaders). Raises
+    ``ValueError`` when a drawn event is not in them.
+    """
+    import pandas as pd
+
+    from armscontrol import data, timeline  # here: timeline imports maps, which imports this
+
+    start, end = (pd.Timestamp(x) for x in figure.layout.xaxis.range)
+    drawn = [(str(c[0]), pd.Timestamp(x)) for t in timeline.event_traces(figure)
+             for c, x in zip(t.customdata, t.x)]
+    in_view = {event_id for event_id, x in drawn if start <= x <= end}
+    table = timeline.prepare_events(data.load_events() if events is None else events,
+                                    data.load_quotes() if quotes is None else quotes)
+    unknown = in_view - set(table["event_id"])
+    if unknown:
+        raise ValueError(f"the timeline draws events not in the events table: "
+                         f"{sorted(unknown)}; pass show() the events it was drawn from")
+    return table[table["event_id"].isin(in_view)]
+
+
+def timeline_summary(figure: go.Figure, shown: pd.DataFrame) -> str:
+    """Return a text alternative for a timeline figure: how many events it shows between which
+    days of its visible range, and how many in each treaty lane (``shown``: the
+    :func:`timeline_events` rows)."""
+    import pandas as pd
+
+    from armscontrol import timeline
+
+    start, end = (pd.Timestamp(x) for x in figure.layout.xaxis.range)
+    lanes = shown["lane"].value_counts()
+    parts = [f"{lanes[lane]} in the {timeline.LANE_LABELS[lane]} lane"
+             for lane in timeline.LANES if lane in lanes.index]
+    where = (": " + ", ".join(parts)) if parts else ""
+    return (f"Timeline of {len(shown)} event{'' if len(shown) == 1 else 's'} between "
+            f"{start.day} {start:%B %Y} and {end.day} {end:%B %Y}{where}. Colour shows the "
+            "first-named actor and marker shape the kind of event; the table lists them.")
+
+
+def alternatives(figure: go.Figure, **tables: pd.DataFrame) -> tuple[str, str]:
+    """Return ``(text alternative, data table HTML)`` for a static figure.
 
     Knows the range maps (:func:`armscontrol.maps.range_map`; ``tables`` may pass ``sites``,
-    ``missiles``, ``missile_ranges``, ``limits`` as for :func:`range_rings`) and the New START
-    exchanges chart. Raises ``ValueError`` for any other figure, so that a lesson cannot show a
-    figure without its table.
+    ``missiles``, ``missile_ranges``, ``limits`` as for :func:`range_rings`), the New START
+    exchanges chart (both carry ``layout.meta["text_alternative"]``) and the timeline
+    (:func:`armscontrol.timeline.timeline_figure`; ``tables`` may pass ``events`` and
+    ``quotes``; its text alternative is :func:`timeline_summary`). Raises ``ValueError`` for any
+    other figure, so that a lesson cannot show a figure without its table.
     """
     import html
 
@@ -252,36 +311,52 @@ def alternatives_html(figure, **tables) -> str:
     from armscontrol import data_tables
 
     meta = figure.layout.meta if isinstance(figure.layout.meta, dict) else {}
-    title = figure.layout.title.text or "The figure"
-    title = html.unescape(title)  # plotly titles are markup; the table escapes text itself
+    title = html.unescape(figure.layout.title.text or "")  # markup; the table escapes text
     text = meta.get("text_alternative")
     if meta.get("figure") == analysis_new_start.EXCHANGES_FIGURE:
         exchanges, limits = new_start_exchanges(figure)
         table = data_tables.new_start_exchanges_table_html(
-            exchanges, limits, analysis_new_start.COUNT_LABELS, title)
+            exchanges, limits, analysis_new_start.COUNT_LABELS, title or "New START counts")
     elif any((t.uid or "").startswith("ring-") for t in figure.data) and "view" in meta:
-        table = data_tables.range_rings_table_html(range_rings(figure, **tables), title)
+        table = data_tables.range_rings_table_html(range_rings(figure, **tables),
+                                                   title or "Range rings")
+    elif any(t.meta == "events" for t in figure.data):
+        shown = timeline_events(figure, **tables)
+        text = text or timeline_summary(figure, shown)
+        table = data_tables.events_table_html(
+            shown, caption=f"{title}: events in view" if title else "Events in view")
     else:
         raise ValueError("no data table is known for this figure: armscontrol.figures.show "
-                         "knows maps.range_map and analysis_new_start.exchanges_figure")
+                         "knows maps.range_map, analysis_new_start.exchanges_figure and "
+                         "timeline.timeline_figure")
     if not text:
         raise ValueError("the figure has no layout.meta['text_alternative']")
+    return text, table
+
+
+def alternatives_html(figure: go.Figure, **tables: pd.DataFrame) -> str:
+    """Return the HTML shown under a static figure (see :func:`alternatives`): a ``<div>`` of
+    class :data:`ALTERNATIVES_CLASS` holding the text alternative (one paragraph) and the data
+    table (a collapsed ``<details>``, see :mod:`armscontrol.data_tables`)."""
+    import html
+
+    text, table = alternatives(figure, **tables)
     return (f'<div class="{ALTERNATIVES_CLASS}"><p><strong>In words:</strong> '
             f"{html.escape(text)}</p>{table}</div>")
 
 
-def show(figure, **tables) -> None:
+def show(figure: go.Figure, **tables: pd.DataFrame) -> None:
     """Display a static figure, then its text alternative and data table; returns nothing.
 
     Use it in a lesson cell as ``figures.show(maps.range_map(...))``: the figure is displayed
     unchanged (a plotly output), followed by one output holding :func:`alternatives_html` as
     HTML and the text alternative as plain text (what a terminal or a plain-text reader shows).
-    ``tables`` are passed on to :func:`alternatives_html`. Returns ``None``, so the figure is
-    not shown twice.
+    ``tables`` are passed on to :func:`alternatives`. Returns ``None``, so the figure is not
+    shown twice.
     """
     from IPython.display import display
 
-    alternatives = alternatives_html(figure, **tables)  # fails before anything is shown
+    text = alternatives(figure, **tables)[0]  # fails before anything is shown
+    markup = alternatives_html(figure, **tables)
     display(figure)
-    display({"text/html": alternatives,
-             "text/plain": figure.layout.meta["text_alternative"]}, raw=True)
+    display({"text/html": markup, "text/plain": text}, raw=True)

@@ -202,3 +202,20 @@ def test_show_displays_the_figure_then_one_html_output(monkeypatch):
     with pytest.raises(ValueError, match="no data table"):
         figures.show(go.Figure(go.Scatter(x=[1], y=[2])))
     assert len(shown) == 2  # nothing shown for a figure without a table
+
+
+def test_a_static_timelines_table_lists_the_events_in_its_view(events):
+    from armscontrol import figures
+
+    fig = timeline.timeline_figure(data.load_events(), data.load_treaties(),
+                                   start="2018-10-01", end="2019-08-31")
+    text, markup = figures.alternatives(fig)
+    rows = _Table(markup).rows
+    in_view = timeline.filter_events(events, start="2018-10-01", end="2019-08-31")
+    assert [row[1] for row in rows] == list(in_view["title"])
+    assert text.startswith(f"Timeline of {len(in_view)} events between 1 October 2018 and "
+                           "31 August 2019")
+    whole = figures.alternatives(timeline.timeline_figure(data.load_events()))
+    assert len(_Table(whole[1]).rows) == len(events) > len(rows)
+    with pytest.raises(ValueError, match="not in the events table"):
+        figures.alternatives(fig, events=data.load_events().iloc[:3])

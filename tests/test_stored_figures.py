@@ -1,11 +1,15 @@
-"""Every stored plotly figure carries a static PNG, so GitHub and nbviewer show something."""
+"""Every stored plotly figure carries a static PNG, so GitHub and nbviewer show something; is
+followed by its text alternative and data table; and tells its series apart by more than colour."""
 from pathlib import Path
 
 import nbformat
+import plotly.graph_objects as go
 import pytest
+from bs4 import BeautifulSoup
 
 from armscontrol import ROOT
-from armscontrol.figures import PLOTLY_MIME, stored_figure_outputs
+from armscontrol.figures import (ALTERNATIVES_CLASS, PLOTLY_MIME, alternatives_html,
+                                 stored_figure_outputs)
 
 STORED = sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted((ROOT / "solutions").glob("*.ipynb"))
 
@@ -127,10 +131,6 @@ def _drawn_rows(figure: dict) -> int:
 
 @pytest.mark.parametrize("path", STORED, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_every_stored_figure_is_followed_by_its_data_table(path: Path):
-    from bs4 import BeautifulSoup
-
-    from armscontrol.figures import ALTERNATIVES_CLASS
-
     nb = nbformat.read(path, as_version=4)
     for figure, following in _figures_and_next(nb):
         title = figure["layout"].get("title", {}).get("text", "?")
@@ -145,3 +145,5 @@ def test_every_stored_figure_is_followed_by_its_data_table(path: Path):
         table = box.find("details").find("table")
         assert table.find("caption").get_text()
         assert len(table.find("tbody").find_all("tr")) == _drawn_rows(figure) > 0
+        # and it is exactly what the stored figure's own data give
+        assert "".join(following["data"]["text/html"]) == alternatives_html(go.Figure(figure))
