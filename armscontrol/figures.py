@@ -338,9 +338,12 @@ def alternatives_html(figure: go.Figure, **tables: pd.DataFrame) -> str:
     """Return the HTML shown under a static figure (see :func:`alternatives`): a ``<div>`` of
     class :data:`ALTERNATIVES_CLASS` holding the text alternative (one paragraph) and the data
     table (a collapsed ``<details>``, see :mod:`armscontrol.data_tables`)."""
+    return _alternatives_markup(*alternatives(figure, **tables))
+
+
+def _alternatives_markup(text: str, table: str) -> str:
     import html
 
-    text, table = alternatives(figure, **tables)
     return (f'<div class="{ALTERNATIVES_CLASS}"><p><strong>In words:</strong> '
             f"{html.escape(text)}</p>{table}</div>")
 
@@ -356,7 +359,6 @@ def show(figure: go.Figure, **tables: pd.DataFrame) -> None:
     """
     from IPython.display import display
 
-    text = alternatives(figure, **tables)[0]  # fails before anything is shown
-    markup = alternatives_html(figure, **tables)
+    text, table = alternatives(figure, **tables)  # fails before anything is shown
     display(figure)
-    display({"text/html": markup, "text/plain": text}, raw=True)
+    display({"text/html": _alternatives_markup(text, table), "text/plain": text}, raw=True)
