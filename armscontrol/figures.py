@@ -194,7 +194,12 @@ def range_rings(figure: go.Figure, sites: pd.DataFrame | None = None,
     from armscontrol import data, geo, maps  # here: maps imports this module
     from armscontrol.data_tables import RING_COLUMNS
 
+    # Each table is read once here, not once per ring by the maps helpers.
+    sites = data.load_sites() if sites is None else sites
+    missiles = data.load_missiles() if missiles is None else missiles
+    missile_ranges = data.load_missile_ranges() if missile_ranges is None else missile_ranges
     limits = data.load_treaty_limits() if limits is None else limits
+    claims_of: dict[str, pd.DataFrame] = {}
     rows = []
     for trace in figure.data:
         uid = trace.uid or ""
@@ -205,8 +210,10 @@ def range_rings(figure: go.Figure, sites: pd.DataFrame | None = None,
         base = maps.find_site((ring or band)["base"], sites)
         if ring:
             system = maps.find_system(ring["system"], missiles)
-            claims = maps.system_ranges(ring["system"], missiles, missile_ranges)
-            claim = claims.iloc[int(ring["j"])]
+            if ring["system"] not in claims_of:
+                claims_of[ring["system"]] = maps.system_ranges(ring["system"], missiles,
+                                                               missile_ranges)
+            claim = claims_of[ring["system"]].iloc[int(ring["j"])]
             row = dict(system=system["name"], claim_type=claim.get("claim_type", ""),
                        claimant=claim["claimant"], range_km=float(claim["range_km"]),
                        source_title=claim.get("source_title", ""))
