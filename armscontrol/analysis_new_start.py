@@ -48,6 +48,21 @@ COUNT_COLOURS: dict[str, str] = {
     "deployed_launchers": "#0072B2",  # blue
     "total_launchers": "#009E73",     # bluish green
 }
+#: One marker shape per count and one dash pattern per count's limit line, so that the lines
+#: differ by more than colour (for readers who do not tell the colours apart, and on paper).
+COUNT_SYMBOLS: dict[str, str] = {
+    "deployed_warheads": "circle",
+    "deployed_launchers": "square",
+    "total_launchers": "diamond",
+}
+LIMIT_DASHES: dict[str, str] = {
+    "deployed_warheads": "dash",
+    "deployed_launchers": "longdash",
+    "total_launchers": "dashdot",
+}
+#: What ``layout.meta["figure"]`` of :func:`exchanges_figure` says (armscontrol.figures.show
+#: reads it to build the chart's data table).
+EXCHANGES_FIGURE = "new_start_exchanges"
 #: Data exchanges after the first were dated 1 March and 1 September of each year (events.csv,
 #: event ``new_start_first_data``, from nuclearforces.org/new-start): (month, day) pairs.
 EXCHANGE_DAYS: tuple[tuple[int, int], ...] = ((3, 1), (9, 1))
@@ -175,10 +190,16 @@ def exchanges_figure(counts: pd.DataFrame | None = None, limits: pd.DataFrame | 
                      ) -> go.Figure:
     """Return a plotly figure of every data exchange against the limits, one panel per party.
 
-    Each panel shows the three counts as lines with markers (one colour per count) and each
-    limit as a dashed line of the same colour; a dotted vertical line marks the central-limits
-    deadline (:func:`central_limits_deadline`). Hovering a marker shows the count, the limit and
-    the margin. The y axis is in warheads or launchers (one shared scale).
+    Each panel shows the three counts as lines with markers (one colour and one marker shape
+    per count) and each limit as a dashed line of the same colour (one dash pattern per limit);
+    a dotted vertical line marks the central-limits deadline (:func:`central_limits_deadline`).
+    Hovering a marker shows the count, the limit and the margin. The y axis is in warheads or
+    launchers (one shared scale).
+
+    Each count trace's ``meta`` is ``{"party": ..., "count": ...}`` and each limit line's
+    ``{"party": ..., "limit": count}``; ``layout.meta`` holds ``"figure":``
+    :data:`EXCHANGES_FIGURE` and a ``"text_alternative"`` sentence (:func:`exchanges_summary`).
+    ``armscontrol.figures.show`` displays the figure with both and a data table of its counts.
     """
     table = counts_against_limits(counts, limits)
     unknown = [p for p in parties if p not in set(table["party"])]
@@ -197,7 +218,9 @@ def exchanges_figure(counts: pd.DataFrame | None = None, limits: pd.DataFrame | 
             fig.add_trace(go.Scatter(
                 x=[d.strftime("%Y-%m-%d") for d in part["as_of"]], y=part["value"].tolist(),
                 mode="lines+markers", name=label, legendgroup=count, showlegend=(col == 1),
-                line=dict(color=colour, width=2), marker=dict(color=colour, size=7),
+                line=dict(color=colour, width=2),
+                marker=dict(color=colour, size=7, symbol=COUNT_SYMBOLS[count]),
+                meta={"party": party, "count": count},
                 customdata=list(zip(part["limit"].tolist(), part["margin"].tolist())),
                 hovertemplate=(f"<b>{party}</b>, %{{x|%d %b %Y}}<br>{label}: %{{y:,}}"
                                "<br>limit %{customdata[0]:,}, margin %{customdata[1]:,}"
@@ -206,7 +229,8 @@ def exchanges_figure(counts: pd.DataFrame | None = None, limits: pd.DataFrame | 
                 x=[first_date.strftime("%Y-%m-%d"), last_date.strftime("%Y-%m-%d")],
                 y=[int(limit[count])] * 2, mode="lines", name=f"limit: {label}",
                 legendgroup=count, showlegend=(col == 1), hoverinfo="name",
-                line=dict(color=colour, width=1.5, dash="dash")), row=1, col=col)
+                meta={"party": party, "limit": count},
+                line=dict(color=colour, width=1.5, dash=LIMIT_DASHES[count])), row=1, col=col)
         fig.add_vline(x=deadline.timestamp() * 1000, line=dict(color="#555555", dash="dot",
                                                                  width=1.5), row=1, col=col)
         fig.add_annotation(x=deadline.strftime("%Y-%m-%d"), y=0.02, yref="y domain",
@@ -217,9 +241,53 @@ def exchanges_figure(counts: pd.DataFrame | None = None, limits: pd.DataFrame | 
                       height=480, margin=dict(l=60, r=20, t=90, b=110),
                       legend=dict(orientation="h", x=0, y=-0.15, xanchor="left",
                                   yanchor="top"),
-                      hovermode="closest")
+                      hovermode="closest",
+                      meta={"figure": EXCHANGES_FIGURE,
+                            "text_alternative": exchanges_summary(table, limit, deadline,
+                                                                  parties)})
     fig.update_yaxes(title_text="warheads or launchers", row=1, col=1, rangemode="tozero")
     return fig
+
+
+def _day(date: pd.Timestamp) -> str:
+    return f"{date.day} {date:%B %Y}"
+
+
+def exchanges_summary(table: pd.DataFrame, limit: pd.Series, deadline: pd.Timestamp,
+                      parties: tuple[str, ...] = ("US", "Russia")) -> str:
+    """Return a text alternative for :func:`exchanges_figure`: one paragraph naming the
+    parties, the exchanges drawn, whether each party was within all three limits from the
+    deadline on, and the counts at the last exchange (numbers of warheads or launchers).
+
+    ``table`` is :func:`counts_against_limits`; ``parties`` the chart's panels, in order.
+    """
+    table = table[table["party"].isin(parties)]
+    dates = sorted(table["as_of"].unique())
+    names = [f"{COUNT_LABELS[c]} (limit {int(limit[c]):,})" for c in COUNT_LABELS]
+    names = ", ".join(names[:-1]) + " and " + names[-1]
+    parts = [f"Line charts, one per party ({', '.join(parties)}), of the {names} declared at "
+             f"the {len(dates)} data exchanges from {_day(pd.Timestamp(dates[0]))} to "
+             f"{_day(pd.Timestamp(dates[-1]))}, each beside its limit."]
+    after = table[table["as_of"] >= deadline]
+    for party in parties:
+        rows = table[table["party"] == party]
+        last_day = rows["as_of"].max()
+        last = rows[rows["as_of"] == last_day].set_index("count")["value"]
+        mine = after[after["party"] == party]
+        if mine.empty:
+            status = f"no exchange from the deadline ({_day(deadline)}) on is in the data"
+        elif mine["within_limit"].all():
+            status = (f"at every exchange from the deadline ({_day(deadline)}) on it was "
+                      "within all three limits")
+        else:
+            over = sorted(set(mine.loc[~mine["within_limit"], "as_of"]))
+            status = (f"from the deadline ({_day(deadline)}) on it was over a limit at "
+                      f"{len(over)} exchange{'s' if len(over) != 1 else ''}")
+        counts = [f"{int(last[c]):,} {COUNT_LABELS[c]}" for c in COUNT_LABELS]
+        counts = ", ".join(counts[:-1]) + " and " + counts[-1]
+        parts.append(f"{party}: {status}; at its last exchange ({_day(last_day)}) it "
+                     f"declared {counts}.")
+    return " ".join(parts)
 
 
 # --------------------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from armscontrol import DATA_DIR, ROOT, sources
+from armscontrol import DATA_DIR, ROOT, data_tables, sources
 
 #: Debian's Chromium (never a browser downloaded by Playwright).
 CHROMIUM = "/usr/bin/chromium"
@@ -42,6 +42,8 @@ SOURCE_MARGINS_MM = (25, 50, 25, 18)
 
 _WIDGET = "application/vnd.jupyter.widget-view+json"
 _PLOTLY = "application/vnd.plotly.v1+json"
+#: How a figure's collapsed data table (armscontrol.data_tables) begins.
+_DATA_TABLE = f'<details class="{data_tables.DETAILS_CLASS}"'
 
 #: What each interactive control does, for the note printed in its place (class name -> text).
 WIDGET_NOTES = {
@@ -199,7 +201,8 @@ def printable_notebook(nb: Any) -> Any:
 
     A plotly figure keeps only its stored PNG; a widget output is dropped when its cell also
     holds a stored picture (an ``image/png`` output) and otherwise becomes a short note
-    (:data:`WIDGET_NOTES`). The notebook's stored widget state is removed.
+    (:data:`WIDGET_NOTES`). A figure's collapsed data table (armscontrol.data_tables) is
+    opened. The notebook's stored widget state is removed.
     """
     nb = copy.deepcopy(nb)
     nb.metadata.pop("widgets", None)
@@ -219,6 +222,12 @@ def printable_notebook(nb: Any) -> Any:
                     output["data"] = {"text/html": _widget_note(output)}
                 output.pop("metadata", None)
                 output["metadata"] = {}
+            elif "text/html" in data and _DATA_TABLE in "".join(data["text/html"]):
+                # A data table under a figure is collapsed on screen; on paper nobody can open
+                # it, so it prints open.
+                markup = "".join(data["text/html"])
+                output["data"] = dict(data, **{"text/html": markup.replace(
+                    _DATA_TABLE, _DATA_TABLE + " open")})
             elif _PLOTLY in data:
                 if "image/png" in data:
                     output["data"] = {"image/png": data["image/png"]}

@@ -247,3 +247,24 @@ def test_print_needs_chromium(tmp_path):
     doc = printing.Document("x.pdf", "x", "<p>x</p>", (20, 20, 20, 20))
     with pytest.raises(printing.PrintError, match="Chromium"):
         printing.render([doc], tmp_path, chromium=str(tmp_path / "no-chromium"))
+
+
+def test_printable_notebook_opens_figure_data_tables():
+    from armscontrol.data_tables import DETAILS_CLASS
+
+    table = {"output_type": "display_data", "metadata": {},
+             "data": {"text/html": f'<div><details class="{DETAILS_CLASS}"><summary>s</summary>'
+                                   "<table></table></details></div>", "text/plain": "x"}}
+    other = {"output_type": "display_data", "metadata": {},
+             "data": {"text/html": "<details><summary>t</summary></details>"}}
+    out = printing.printable_notebook(nbformat.v4.new_notebook(cells=[_cell(table, other)]))
+    opened, untouched = (o["data"]["text/html"] for o in out.cells[0].outputs)
+    assert f'<details class="{DETAILS_CLASS}" open>' in opened
+    assert untouched == other["data"]["text/html"]
+
+
+def test_lesson_data_tables_print_open(pdfs):
+    """The New START chart's table prints: its header and a row only the table holds."""
+    text = _text(pdfs["lesson_04_new_start.pdf"], layout=False)
+    assert "Deployed warheads (limit" in text
+    assert "1 September 2011" in text

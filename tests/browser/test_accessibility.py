@@ -1,6 +1,8 @@
-"""axe-core in JupyterLab, after Run All of lesson 03 and the two demo notebooks: no serious or
-critical accessibility violation in what our notebooks put on the page (nodes inside an output
-area, ``.jp-OutputArea-output``: tables, plotly figures, maps, time lines, widgets).
+"""axe-core in JupyterLab, after Run All of lessons 03 and 04 and the two demo notebooks: no
+serious or critical accessibility violation in what our notebooks put on the page (nodes inside
+an output area, ``.jp-OutputArea-output``: tables, plotly figures, maps, time lines, widgets, and
+the text alternative and data table under each static figure, opened before axe runs so that
+axe checks the tables too).
 
 Violations in JupyterLab's own interface are printed in the test output (run with ``-s``) and
 do not fail: they are not ours to fix. The class report is checked in test_report_browser.py.
@@ -19,9 +21,17 @@ from conftest import require_browser
 ROOT = Path(__file__).resolve().parents[2]
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 PAGES = ["notebooks/03_inf_collapse.ipynb", "notebooks/timeline_demo.ipynb",
-         "notebooks/range_explorer_demo.ipynb"]
+         "notebooks/range_explorer_demo.ipynb", "notebooks/04_new_start.ipynb"]
 #: The pages that show a range slider (the time line's date range).
-WITH_RANGE_SLIDER = PAGES[:2]
+WITH_RANGE_SLIDER = PAGES[:2] + PAGES[3:]
+#: Opens every data table in the outputs (collapsed <details>: the static figures' and the
+#: explorers') and returns how many static figures' tables (armscontrol.figures.show) it opened.
+OPEN_DATA_TABLES_JS = """() => {
+    const tables = document.querySelectorAll('.jp-OutputArea-output details.ac-data-table');
+    tables.forEach(d => { d.open = true; });
+    return document.querySelectorAll(
+        '.jp-OutputArea-output .ac-figure-alternatives details.ac-data-table[open]').length;
+}"""
 
 
 def stored_figures(path: str) -> int:
@@ -69,6 +79,7 @@ def audits(server, browser):
             if expected:
                 harness.wait_for_plots(page, expected, timeout_ms=120_000)
             outputs = page.locator(".jp-OutputArea-output").count()
+            tables = page.evaluate(OPEN_DATA_TABLES_JS)
             found = axe.violations(page)
             harness.delete_sessions(page, server)
         finally:
@@ -78,7 +89,8 @@ def audits(server, browser):
         print("JupyterLab's own violations (listed, not failed):\n" + axe.describe(theirs))
         print("violations in our outputs (serious and critical fail, except the slider handles):\n"
               + axe.describe(ours))
-        done[path] = {"found": found, "outputs": outputs, "blocked": list(blocked)}
+        done[path] = {"found": found, "outputs": outputs, "blocked": list(blocked),
+                      "tables": tables, "figures": expected}
         return done[path]
 
     return audit
@@ -89,6 +101,9 @@ def audits(server, browser):
 def test_our_outputs_have_no_serious_accessibility_violations(path, audits):
     result = audits(path)
     assert result["outputs"] > 0, f"{path}: no outputs to check"
+    # every static figure's table is on the page, and was open while axe ran
+    assert result["tables"] == result["figures"], (
+        f"{path}: {result['tables']} data tables for {result['figures']} static figures")
     serious = [r for r in axe.serious_ours(result["found"]) if not _is_slider_handle(r)]
     assert not serious, (f"{path}: serious or critical violations in our outputs:\n"
                          + axe.describe(serious))
