@@ -352,3 +352,12 @@ def test_topojson_url_warns_when_data_is_outside_the_server_root(monkeypatch, tm
                         lambda: {"base_url": "/", "root_dir": str(tmp_path)})
     with pytest.warns(UserWarning, match="does not contain"):
         maps.topojson_url()
+
+
+def test_capitals_within_counts_a_capital_exactly_at_the_range_and_keeps_nearest_first():
+    distances = pd.DataFrame({"name": ["Near", "At", "Also at", "Far"],
+                              "distance_km": [100.0, 500.0, 500.0, 500.5]})
+    assert maps._capitals_within(distances, 500) == ["Near", "At", "Also at"]
+    assert maps._capitals_within(distances, 99.9) == []
+    assert maps._capitals_within(distances, 20_000) == ["Near", "At", "Also at", "Far"]
+    assert maps._capitals_within(distances.iloc[0:0], 500) == []
