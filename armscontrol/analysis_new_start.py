@@ -211,11 +211,18 @@ def exchanges_figure(counts: pd.DataFrame | None = None, limits: pd.DataFrame | 
     fig = make_subplots(rows=1, cols=len(parties), shared_yaxes=True,
                         subplot_titles=list(parties), horizontal_spacing=0.04)
     first_date, last_date = table["as_of"].min(), table["as_of"].max()
+    # Traces, deadline lines and notes are collected as plain dicts and added in one call each:
+    # plotly then checks them once, where add_trace/add_vline/add_annotation per panel made
+    # this chart take about five times as long to build (benchmarks/bench_lessons.py).
+    traces, columns, shapes, notes = [], [], [], []
     for col, party in enumerate(parties, start=1):
+        axes = dict(xaxis=f"x{col if col > 1 else ''}", yaxis=f"y{col if col > 1 else ''}")
+        columns += [col] * (2 * len(COUNT_LABELS))
         for count, label in COUNT_LABELS.items():
             part = table[(table["party"] == party) & (table["count"] == count)]
             colour = COUNT_COLOURS[count]
-            fig.add_trace(go.Scatter(
+            traces.append(dict(
+                type="scatter",
                 x=[d.strftime("%Y-%m-%d") for d in part["as_of"]], y=part["value"].tolist(),
                 mode="lines+markers", name=label, legendgroup=count, showlegend=(col == 1),
                 line=dict(color=colour, width=2),
@@ -224,19 +231,25 @@ def exchanges_figure(counts: pd.DataFrame | None = None, limits: pd.DataFrame | 
                 customdata=list(zip(part["limit"].tolist(), part["margin"].tolist())),
                 hovertemplate=(f"<b>{party}</b>, %{{x|%d %b %Y}}<br>{label}: %{{y:,}}"
                                "<br>limit %{customdata[0]:,}, margin %{customdata[1]:,}"
-                               "<extra></extra>")), row=1, col=col)
-            fig.add_trace(go.Scatter(
+                               "<extra></extra>")))
+            traces.append(dict(
+                type="scatter",
                 x=[first_date.strftime("%Y-%m-%d"), last_date.strftime("%Y-%m-%d")],
                 y=[int(limit[count])] * 2, mode="lines", name=f"limit: {label}",
                 legendgroup=count, showlegend=(col == 1), hoverinfo="name",
                 meta={"party": party, "limit": count},
-                line=dict(color=colour, width=1.5, dash=LIMIT_DASHES[count])), row=1, col=col)
-        fig.add_vline(x=deadline.timestamp() * 1000, line=dict(color="#555555", dash="dot",
-                                                                 width=1.5), row=1, col=col)
-        fig.add_annotation(x=deadline.strftime("%Y-%m-%d"), y=0.02, yref="y domain",
-                           text=f" limits due {deadline.day} {deadline:%B %Y}",
-                           showarrow=False, xanchor="left", yanchor="bottom",
-                           font=dict(size=11, color="#555555"), row=1, col=col)
+                line=dict(color=colour, width=1.5, dash=LIMIT_DASHES[count])))
+        shapes.append(dict(type="line", x0=deadline.timestamp() * 1000,
+                           x1=deadline.timestamp() * 1000, xref=axes["xaxis"], y0=0, y1=1,
+                           yref=f"{axes['yaxis']} domain",
+                           line=dict(color="#555555", dash="dot", width=1.5)))
+        notes.append(dict(x=deadline.strftime("%Y-%m-%d"), y=0.02, xref=axes["xaxis"],
+                          yref=f"{axes['yaxis']} domain",
+                          text=f" limits due {deadline.day} {deadline:%B %Y}",
+                          showarrow=False, xanchor="left", yanchor="bottom",
+                          font=dict(size=11, color="#555555")))
+    fig.add_traces(traces, rows=[1] * len(traces), cols=columns)
+    fig.update_layout(annotations=list(fig.layout.annotations) + notes, shapes=shapes)
     fig.update_layout(title=dict(text=title, x=0.01, xanchor="left"), template="plotly_white",
                       height=480, margin=dict(l=60, r=20, t=90, b=110),
                       legend=dict(orientation="h", x=0, y=-0.15, xanchor="left",

@@ -16,6 +16,7 @@ event cites a quote that exists, that a missile's range is physically possible.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field, replace
@@ -363,10 +364,51 @@ def load_table(name: str, data_dir: Path | None = None) -> pd.DataFrame:
 
     Returns a DataFrame with one row per CSV row. Raises :class:`DataError` on the first broken
     row, naming the file, the line and the column.
+
+    The checked table is kept in memory and each call returns a fresh copy of it (change the
+    copy freely: the next call is unaffected). It is read and checked again whenever a file it
+    rests on changes (its CSV, the tables it refers to, the raw sources): the cache is keyed on
+    those files' modification times and sizes.
     """
     if name not in TABLES:
         raise KeyError(f"unknown table {name!r}; tables are: {', '.join(TABLES)}")
-    table, data_dir = TABLES[name], Path(data_dir or DATA_DIR)
+    data_dir = Path(data_dir or DATA_DIR)
+    return _load_checked(name, data_dir, _file_stamps(_input_files(TABLES[name], data_dir))
+                         ).copy()
+
+
+def _input_files(table: Table, data_dir: Path) -> list[Path]:
+    """Return the files loading ``table`` reads: its CSV, the CSVs its ids refer to, and for
+    ``sources`` and ``quotes`` the catalogue of sources and every raw source file."""
+    files = [data_dir / table.file]
+    files += [data_dir / f"{col.refers_to.split('.')[0]}.csv"
+              for col in table.columns.values() if col.refers_to]
+    if table.name in ("sources", "quotes"):
+        raw = data_dir / "sources"
+        files += [data_dir / "sources.csv"] + (sorted(raw.iterdir()) if raw.is_dir() else [])
+    return files
+
+
+def _file_stamps(files: list[Path]) -> tuple[tuple[str, int, int], ...]:
+    """Return ``(path, mtime in ns, size in bytes)`` per file; ``(path, -1, -1)`` if missing."""
+    stamps = []
+    for path in files:
+        try:
+            stat = path.stat()
+            stamps.append((str(path), stat.st_mtime_ns, stat.st_size))
+        except OSError:
+            stamps.append((str(path), -1, -1))
+    return tuple(stamps)
+
+
+@functools.lru_cache(maxsize=64)
+def _load_checked(name: str, data_dir: Path, stamps: tuple[tuple[str, int, int], ...]
+                  ) -> pd.DataFrame:
+    """Read, check and type one table (see :func:`load_table`, which returns copies of this
+    cached frame). ``stamps`` (from :func:`_file_stamps`) only keys the cache; a failed load
+    raises and is not cached."""
+    del stamps
+    table = TABLES[name]
     path = data_dir / table.file
     header, rows = _read_rows(path)
     _check_header(table, header, _rel(path))

@@ -24,6 +24,7 @@ sets that URL for every plotly figure shown in the notebook (see :func:`use_offl
 from __future__ import annotations
 
 import html
+import json
 import os
 import textwrap
 import warnings
@@ -81,26 +82,29 @@ class UnknownNameError(ValueError):
 # --------------------------------------------------------------------------------------------
 
 def _jupyter_server() -> dict | None:
-    """Return the running Jupyter server that started this kernel, or None.
+    """Return the running Jupyter server that started this kernel (its info dict), or None.
 
     jupyter_client puts the server's process id in the kernel's ``JPY_PARENT_PID``; the server
-    writes its ``base_url`` and ``root_dir`` into a ``jpserver-<pid>.json`` file that
-    ``jupyter_server.serverapp.list_running_servers`` reads.
+    writes its ``base_url`` and ``root_dir`` into ``jpserver-<pid>.json`` in Jupyter's runtime
+    folder. That one file is read here by name, rather than through
+    ``jupyter_server.serverapp.list_running_servers``: importing ``serverapp`` (the whole server
+    application, with tornado handlers and jinja2) took about 0.2 s of every lesson's first
+    cell, to read the same file. The server that started this kernel is alive by definition, so
+    the liveness check ``list_running_servers`` adds is not needed.
     """
     parent = os.environ.get("JPY_PARENT_PID")
-    if not parent:
+    if not parent or not parent.isdigit():
         return None
     try:
-        from jupyter_server.serverapp import list_running_servers
-    except ImportError:  # the kernel's environment may lack jupyter_server (e.g. on a hub)
+        from jupyter_core.paths import jupyter_runtime_dir
+    except ImportError:  # the kernel's environment may lack jupyter_core (not under ipykernel)
         return None
     try:
-        for server in list_running_servers():
-            if str(server.get("pid")) == parent:
-                return server
-    except OSError:
+        info = json.loads(Path(jupyter_runtime_dir(), f"jpserver-{parent}.json").read_text(
+            encoding="utf-8"))
+    except (OSError, ValueError):  # no such server file, or one being written
         return None
-    return None
+    return info if isinstance(info, dict) else None
 
 
 def topojson_url() -> str:
@@ -334,17 +338,22 @@ def _capital_distances(sites: pd.DataFrame, lat: float, lon: float,
 
 def _capitals_within(distances: pd.DataFrame, range_km: float) -> list[str]:
     """Return the names in a :func:`_capital_distances` table within ``range_km`` km (a place
-    exactly at the range counts as within it), nearest first."""
-    return [str(name) for name in distances.loc[distances["distance_km"] <= range_km, "name"]]
+    exactly at the range counts as within it), nearest first.
+
+    The table is sorted by distance, so the places within reach are its first rows: a binary
+    search finds how many (a map with a slider asks once per step).
+    """
+    count = int(np.searchsorted(distances["distance_km"].to_numpy(), range_km, side="right"))
+    return [str(name) for name in distances["name"].iloc[:count]]
 
 
-def _reach_clause(sites: pd.DataFrame, base: pd.Series, system_name: str,
+def _reach_clause(distances: pd.DataFrame, base: pd.Series, system_name: str,
                   claims: pd.DataFrame) -> str:
     """Describe which capitals one system reaches from one base, naming each capital once, at
     the shortest claimed range that reaches it ("... Vilnius and Riga within 480 km (Russian
-    Ministry of Defence); also Berlin within 2,000 km (IISS ...)")."""
+    Ministry of Defence); also Berlin within 2,000 km (IISS ...)"). ``distances`` is the
+    base's :func:`_capital_distances` table."""
     parts, named = [], set()
-    distances = _capital_distances(sites, base["lat"], base["lon"], exclude=str(base["site_id"]))
     for _, claim in claims.sort_values("range_km", kind="stable").iterrows():
         reached = [name for name in _capitals_within(distances, claim["range_km"])
                    if name not in named]
@@ -485,6 +494,9 @@ def _draw_range_map(figure: go.Figure, systems, bases, *, view: str, inf_band: b
     if what_if_km is not None:
         what_if_km = geo.check_range(what_if_km)
 
+    # Each base's distance to every capital, measured once for all the captions below.
+    capital_distances = {str(base["site_id"]): _capital_distances(
+        sites, base["lat"], base["lon"], exclude=str(base["site_id"])) for base in base_rows}
     traces: list[dict] = []
     sentences: list[str] = []
     longest = max([c["range_km"].max() for c in claims.values()] + [what_if_km or 0]
@@ -515,8 +527,8 @@ def _draw_range_map(figure: go.Figure, systems, bases, *, view: str, inf_band: b
                     uid=f"ring-{row['system_id']}-{j}-{base['site_id']}",
                     hovertext=_claim_label(str(row["name"]), claim, short=False)))
         for base in base_rows:
-            sentences.append(_reach_clause(sites, base, str(row["name"]),
-                                           claims[row["system_id"]]))
+            sentences.append(_reach_clause(capital_distances[str(base["site_id"])], base,
+                                           str(row["name"]), claims[row["system_id"]]))
 
     traces.extend(_site_traces(sites, base_rows, LABELLED_KINDS))
     traces.append(_scattergeo(
@@ -538,8 +550,7 @@ def _draw_range_map(figure: go.Figure, systems, bases, *, view: str, inf_band: b
     if controls:
         values = _slider_steps_km(start_km, longest)
         active = int(np.argmin([abs(v - start_km) for v in values]))
-        first_distances = _capital_distances(sites, first["lat"], first["lon"],
-                                             exclude=str(first["site_id"]))
+        first_distances = capital_distances[str(first["site_id"])]
         # A legend entry, then one ring per slider step, all sent to the browser once; the
         # slider only switches which one is visible, so a move needs no kernel and no new data.
         # (Plotly redraws a geo map on any trace change; benchmarks/bench_range_slider.py
@@ -563,9 +574,7 @@ def _draw_range_map(figure: go.Figure, systems, bases, *, view: str, inf_band: b
         lons, lats = geo.range_ring(first["lat"], first["lon"], start_km, ring_points)
         what_if_traces.append(_ring_trace(lons, lats, f"What if: {start_km:,.0f} km",
                                           WHAT_IF_COLOUR, "solid", uid="what-if", width=2.5))
-        reached = _capitals_within(
-            _capital_distances(sites, first["lat"], first["lon"], exclude=str(first["site_id"])),
-            start_km)
+        reached = _capitals_within(capital_distances[str(first["site_id"])], start_km)
         text_alternative = _sentence(sentences + [
             f"a {start_km:,.0f} km missile from {first['name']} would reach "
             f"{_join_names(reached)}"])

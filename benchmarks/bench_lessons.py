@@ -1,11 +1,13 @@
 """Lesson run time against a floor notebook, and notebook file sizes.
 
-    python benchmarks/bench_lessons.py [--repeat N]
+    python benchmarks/bench_lessons.py [--repeat N] [--cells K]
 
 Each lesson runs top to bottom in a fresh kernel (nbclient, as nbval and the grader do), and so
 does a *floor* notebook that only imports pandas, plotly, ipywidgets and armscontrol, in the same
 run, so the ratio does not depend on how fast or busy the machine is. Targets: ratio <= 1.5 per
-lesson, each stored notebook <= 1 MB. Prints one line per lesson.
+lesson, each stored notebook <= 1 MB. Prints one line per lesson; with ``--cells K``, also each
+lesson's K slowest cells (seconds from the kernel starting a cell to its reply, median of the
+runs), to show where a lesson's time goes.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import argparse
 import statistics
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import nbformat
@@ -24,11 +27,13 @@ from armscontrol.lessons import LESSONS  # noqa: E402
 
 RATIO_TARGET, SIZE_TARGET = 1.5, 1_000_000
 FLOOR_SOURCE = "import pandas, plotly, ipywidgets\nimport armscontrol"
-# A second floor that also loads plotly's notebook renderer, as any notebook showing a figure
-# must: plotly.io imports nbformat, which imports jsonschema (with jsonschema 4.25+, that built
-# rfc3987-syntax's grammar at import, about 2 s here; requirements.txt pins 4.24.1). Reported
-# beside the first so that cost stays visible.
-RENDER_FLOOR_SOURCE = FLOOR_SOURCE + "\nimport plotly.io"
+# A second floor that also loads plotly's notebook renderers, as any notebook showing a figure
+# must: they import nbformat, which imports jsonschema (with jsonschema 4.25+, that built
+# rfc3987-syntax's grammar at import, about 2 s here; requirements.txt pins 4.24.1), and
+# Pillow (and kaleido where it is installed, as in the development environment). plotly 7
+# imports plotly.io's parts lazily, so ``import plotly.io`` alone loads none of this: the floor
+# asks for ``pio.renderers``. Reported beside the first so that cost stays visible.
+RENDER_FLOOR_SOURCE = FLOOR_SOURCE + "\nimport plotly.io as pio\npio.renderers"
 
 
 def run_seconds(nb: nbformat.NotebookNode, folder: Path) -> float:
@@ -39,24 +44,43 @@ def run_seconds(nb: nbformat.NotebookNode, folder: Path) -> float:
     return time.perf_counter() - start
 
 
+def cell_seconds(nb: nbformat.NotebookNode) -> list[float]:
+    """Return each code cell's seconds in an executed ``nb``, from the timestamps nbclient
+    records (``metadata.execution``: the kernel's execute_input to its execute_reply); 0 for a
+    cell nbclient skipped (an empty one)."""
+    def stamp(cell, key: str) -> datetime:
+        return datetime.fromisoformat(cell.metadata["execution"][key].replace("Z", "+00:00"))
+    return [(stamp(c, "shell.execute_reply") - stamp(c, "iopub.execute_input")).total_seconds()
+            if "iopub.execute_input" in c.metadata.get("execution", {}) else 0.0
+            for c in nb.cells if c.cell_type == "code"]
+
+
 def measure(repeat: int = 1) -> list[dict]:
-    """Return one dict per lesson: name, seconds, floor seconds, ratio, size in bytes."""
+    """Return one dict per lesson: name, seconds, floor seconds, ratio, size in bytes, and
+    ``cells``: (median seconds, source) per code cell."""
     folder = ROOT / "notebooks"
     floor_nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(FLOOR_SOURCE)])
     rows = []
     for lesson in LESSONS:
         path = folder / lesson.notebook
-        lesson_times, floor_times, render_times = [], [], []
+        lesson_times, floor_times, render_times, cell_times = [], [], [], []
         for _ in range(repeat):  # alternate, so all see the same machine load
             floor_times.append(run_seconds(nbformat.v4.new_notebook(cells=floor_nb.cells), folder))
             render_times.append(run_seconds(nbformat.v4.new_notebook(
                 cells=[nbformat.v4.new_code_cell(RENDER_FLOOR_SOURCE)]), folder))
-            lesson_times.append(run_seconds(nbformat.read(path, as_version=4), folder))
+            nb = nbformat.read(path, as_version=4)
+            lesson_times.append(run_seconds(nb, folder))
+            cell_times.append(cell_seconds(nb))
         seconds, floor = statistics.median(lesson_times), statistics.median(floor_times)
         render = statistics.median(render_times)
+        sources = [c.source for c in nbformat.read(path, as_version=4).cells
+                   if c.cell_type == "code"]
+        cells = [(statistics.median(run[i] for run in cell_times), source)
+                 for i, source in enumerate(sources)]
         rows.append({"lesson": lesson.notebook, "seconds": seconds, "floor": floor,
                      "ratio": seconds / floor, "render_floor": render,
-                     "render_ratio": seconds / render, "bytes": path.stat().st_size})
+                     "render_ratio": seconds / render, "bytes": path.stat().st_size,
+                     "cells": cells})
     return rows
 
 
@@ -70,15 +94,32 @@ def report(rows: list[dict]) -> str:
                      f"{r['render_floor']:10.1f} {r['render_ratio']:6.2f} "
                      f"{r['bytes'] / 1000:8.0f}{flag}")
     lines.append(f"targets: ratio <= {RATIO_TARGET} (against the import-only floor), "
-                 f"size <= {SIZE_TARGET // 1000} KB; floor+io also imports plotly.io")
+                 f"size <= {SIZE_TARGET // 1000} KB; floor+io also loads plotly.io's renderers")
+    return "\n".join(lines)
+
+
+def slowest_cells(rows: list[dict], count: int) -> str:
+    """Return the ``count`` slowest cells of each lesson, with their seconds and first line."""
+    lines = []
+    for r in rows:
+        cells = r["cells"]
+        lines.append(f"{r['lesson']}: {sum(s for s, _ in cells):.2f} s in {len(cells)} code cells")
+        for seconds, source in sorted(cells, key=lambda c: -c[0])[:count]:
+            first = source.strip().splitlines()[0] if source.strip() else "(empty)"
+            lines.append(f"  {seconds:6.2f} s  {first[:80]}")
     return "\n".join(lines)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=1, help="runs per notebook (median)")
+    parser.add_argument("--cells", type=int, default=0, metavar="K",
+                        help="also list each lesson's K slowest cells")
     args = parser.parse_args()
-    print(report(measure(args.repeat)))
+    rows = measure(args.repeat)
+    print(report(rows))
+    if args.cells:
+        print(slowest_cells(rows, args.cells))
     return 0
 
 

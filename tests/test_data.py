@@ -3,6 +3,7 @@
 The fault tests work on temporary copies of data/ with one row broken on purpose, and check that
 the error names the file, the line, the column and the problem.
 """
+import os
 import re
 import shutil
 
@@ -374,3 +375,58 @@ def test_broken_flight_time_claim_names_line_and_column(data_copy, row, column, 
         data.load_flight_time_claims(data_copy)
     assert f"flight_time_claims.csv, line 2, column {column!r}" in str(err.value)
     assert problem in str(err.value)
+
+
+# --- the in-memory cache of checked tables --------------------------------------------------
+
+def _touch_later(path, seconds=5):
+    """Move a file's modification time on, so a rewrite is seen even on a coarse clock."""
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + seconds * 1_000_000_000))
+
+
+def test_changing_a_loaded_table_does_not_change_the_next_load():
+    first = data.load_sites()
+    untouched = first.copy()
+    first.loc[first.index[0], "name"] = "Nowhere"
+    first["lat"] = 0.0
+    del first["note"]
+    again = data.load_sites()
+    pd.testing.assert_frame_equal(again, untouched)
+    assert again is not data.load_sites()  # each call hands out its own copy
+
+
+def test_a_second_load_does_not_read_the_files_again(data_copy, monkeypatch):
+    first = data.load_missile_ranges(data_copy)
+
+    def no_reading(path):
+        raise AssertionError(f"{path} read again although no file changed")
+
+    monkeypatch.setattr(data, "_read_rows", no_reading)
+    pd.testing.assert_frame_equal(data.load_missile_ranges(data_copy), first)
+
+
+def test_a_changed_csv_is_read_again(data_copy):
+    assert len(data.load_events(data_copy)) == 1
+    append(data_copy / "events.csv", GOOD_EVENT.replace("inf_signed,1987-12-08",
+                                                        "inf_in_force,1988-06-01"))
+    _touch_later(data_copy / "events.csv")
+    assert list(data.load_events(data_copy)["event_id"]) == ["inf_signed", "inf_in_force"]
+
+
+def test_a_change_to_a_table_referred_to_is_checked_again(data_copy):
+    data.load_missile_ranges(data_copy)
+    (data_copy / "missiles.csv").write_text(MISSILES.replace("ss20,SS-20", "ss21,SS-21"),
+                                            encoding="utf-8")
+    _touch_later(data_copy / "missiles.csv")
+    with pytest.raises(data.DataError, match="'ss20' does not exist in missiles.csv"):
+        data.load_missile_ranges(data_copy)
+
+
+def test_an_edited_raw_source_is_caught_after_a_first_good_load(data_copy):
+    data.load_sources(data_copy)
+    raw = data_copy / "sources" / "000_ba21c5809a8d4e30.txt"
+    raw.write_bytes(raw.read_bytes().replace(b"Peskov", b"Peskoff", 1))
+    _touch_later(raw)
+    with pytest.raises(data.DataError, match="SHA-256"):
+        data.load_sources(data_copy)

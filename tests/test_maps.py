@@ -5,6 +5,7 @@ The tables are built here, so the tests do not depend on which rows data/ holds.
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
 import numpy as np
 import pandas as pd
@@ -326,14 +327,24 @@ def test_topojson_url_follows_the_server_root_and_prefix(monkeypatch):
     assert maps.topojson_url() == f"/user/test/files/{ROOT.name}/data/"
 
 
-def test_topojson_url_finds_the_server_that_started_the_kernel(monkeypatch):
-    import jupyter_server.serverapp
-
-    servers = [{"pid": 1, "base_url": "/other/", "root_dir": "/"},
-               {"pid": 4242, "base_url": "/mine/", "root_dir": str(ROOT)}]
-    monkeypatch.setattr(jupyter_server.serverapp, "list_running_servers", lambda: iter(servers))
+def test_topojson_url_finds_the_server_that_started_the_kernel(monkeypatch, tmp_path):
+    # Two servers' info files, as jupyter_server writes them (jpserver-<pid>.json)
+    for pid, base_url, root in ((1, "/other/", "/"), (4242, "/mine/", str(ROOT))):
+        (tmp_path / f"jpserver-{pid}.json").write_text(
+            json.dumps({"pid": pid, "base_url": base_url, "root_dir": root}))
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path))
+    monkeypatch.delenv("JUPYTERHUB_SERVICE_PREFIX", raising=False)
     monkeypatch.setenv("JPY_PARENT_PID", "4242")
     assert maps.topojson_url() == "/mine/files/data/"
+    monkeypatch.setenv("JPY_PARENT_PID", "1")
+    assert maps.topojson_url() == "/other/files/" + quote(DATA_DIR.resolve().relative_to("/").as_posix()) + "/"
+
+
+def test_topojson_url_without_the_server_file_falls_back_to_the_hub_prefix(monkeypatch, tmp_path):
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path))  # empty: no server info file
+    monkeypatch.setenv("JPY_PARENT_PID", "4242")
+    monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/user/ada/")
+    assert maps.topojson_url() == "/user/ada/files/data/"
 
 
 def test_topojson_url_warns_when_data_is_outside_the_server_root(monkeypatch, tmp_path):
@@ -341,3 +352,12 @@ def test_topojson_url_warns_when_data_is_outside_the_server_root(monkeypatch, tm
                         lambda: {"base_url": "/", "root_dir": str(tmp_path)})
     with pytest.warns(UserWarning, match="does not contain"):
         maps.topojson_url()
+
+
+def test_capitals_within_counts_a_capital_exactly_at_the_range_and_keeps_nearest_first():
+    distances = pd.DataFrame({"name": ["Near", "At", "Also at", "Far"],
+                              "distance_km": [100.0, 500.0, 500.0, 500.5]})
+    assert maps._capitals_within(distances, 500) == ["Near", "At", "Also at"]
+    assert maps._capitals_within(distances, 99.9) == []
+    assert maps._capitals_within(distances, 20_000) == ["Near", "At", "Also at", "Far"]
+    assert maps._capitals_within(distances.iloc[0:0], 500) == []
