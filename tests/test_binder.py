@@ -9,6 +9,9 @@ import pytest
 
 from armscontrol import ROOT, links
 
+sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
+import binder  # noqa: E402
+
 
 def test_runtime_is_python_311_or_312():
     assert (ROOT / "runtime.txt").read_text().strip() in {"python-3.11", "python-3.12"}
@@ -49,17 +52,7 @@ def test_filled_readme_badge_opens_the_start_notebook():
 
 def test_repo2docker_accepts_the_repository():
     """repo2docker (what Binder runs) reads our configuration; --no-build needs no Docker."""
-    exe = shutil.which("jupyter-repo2docker") or str(ROOT / ".venv" / "bin" / "jupyter-repo2docker")
-    if not shutil.which(exe):
-        pytest.skip("jupyter-repo2docker is not installed (pip install -r requirements-dev.txt)")
-    result = subprocess.run([exe, "--no-build", "--debug", str(ROOT)], capture_output=True,
-                            text=True, timeout=300)
-    out = result.stdout + result.stderr
-    assert result.returncode == 0, out[-2000:]
-    assert "python=3.11" in out or "python=3.12" in out
-    assert 'pip install --no-cache-dir -r "requirements.txt"' in out
-    # A plain `pip install .` would move the package away from data/ (see pyproject.toml).
-    assert "pip install --no-cache-dir .\n" not in out
+    binder.assert_repo2docker_accepts(ROOT)
 
 
 def find_python(version: str) -> str | None:
