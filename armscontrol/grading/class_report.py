@@ -33,6 +33,12 @@ TOP_FAILURES = 10
 #: or whose test never ran (the notebook stopped first): no check failed, so these are counted
 #: per question ("not answered", "not run") rather than listed among the failed checks.
 NOT_ANSWERED, NOT_RUN = "not answered:", "not run:"
+#: The report's sections in page order: element id -> heading (also the page's contents list).
+SECTIONS = {"dist": "Score distribution per exercise set",
+            "questions": "Success rate per question",
+            "failed": "The checks that failed most",
+            "flagged": "Notebooks to look at",
+            "written": "Written answers to mark"}
 
 _CSS = """
 body { font-family: system-ui, sans-serif; color: #1b1b1b; background: #fff; margin: 2rem auto;
@@ -246,9 +252,15 @@ def written_to_mark(results: list[dict]) -> list[dict]:
     return out
 
 
+def _section(section_id: str, body: list[str]) -> list[str]:
+    """Return the HTML lines of the section ``section_id``: its heading (from ``SECTIONS``),
+    the lines of ``body``, and the closing tag."""
+    return [f'<section aria-labelledby="{section_id}"><h2 id="{section_id}">'
+            f'{_e(SECTIONS[section_id])}</h2>', *body, "</section>"]
+
+
 def _distribution_section(results: list[dict], exercises: dict[str, Exercise]) -> list[str]:
-    out = ['<section aria-labelledby="dist"><h2 id="dist">Score distribution per exercise set</h2>',
-           '<p>Autograded points of each notebook that was graded (written answers are not '
+    out = ['<p>Autograded points of each notebook that was graded (written answers are not '
            'included until you mark them). Notebooks that could not be graded are listed under '
            '<a href="#flagged">Notebooks to look at</a>.</p>']
     names = [n for n in exercises if _ran(results, n)]
@@ -273,13 +285,11 @@ def _distribution_section(results: list[dict], exercises: dict[str, Exercise]) -
         out.append(_wide_table(f"{name}: the data of the chart",
                                ["points", *(label for label, _ in bins)],
                                ["notebooks", *(str(n) for _, n in bins)]))
-    out.append("</section>")
-    return out
+    return _section("dist", out)
 
 
 def _questions_section(results: list[dict], exercises: dict[str, Exercise]) -> list[str]:
-    out = ['<section aria-labelledby="questions"><h2 id="questions">Success rate per question</h2>',
-           '<p>The share of graded notebooks that earned a question\'s full points.</p>']
+    out = ['<p>The share of graded notebooks that earned a question\'s full points.</p>']
     for name, ex in exercises.items():
         rows = question_rows(results, ex)
         if not _ran(results, name) or not rows:
@@ -300,54 +310,44 @@ def _questions_section(results: list[dict], exercises: dict[str, Exercise]) -> l
                             f"{r['rate']:.0f}%", f"{r['mean']:.2f}"]
                            for r in rows], set(range(1, 10)),
                           caption=f"{name}: the data of the chart"))
-    out.append("</section>")
-    return out
+    return _section("questions", out)
 
 
 def _failures_section(results: list[dict]) -> list[str]:
     fails = failed_checks(results)
-    out = ['<section aria-labelledby="failed"><h2 id="failed">The checks that failed most</h2>']
     if not fails:
-        out.append("<p>No check failed (questions not answered are counted under "
-                   '<a href="#questions">Success rate per question</a>).</p></section>')
-        return out
-    out.append(f"<p>Up to {TOP_FAILURES} (question, message) pairs, most frequent first. The "
-               "message is what the student's feedback file says: the check's hint, or why the "
-               "question was not scored. Questions left unanswered, or not run because the "
-               'notebook stopped, are counted under <a href="#questions">Success rate per '
-               "question</a>, not here.</p>")
-    out.append(_table(["exercise", "question", "notebooks", "message (hint)"],
-                      [[f["exercise"], f["question"], str(f["notebooks"]), f["message"]]
-                       for f in fails], {2}))
-    out.append("</section>")
-    return out
+        return _section("failed", ["<p>No check failed (questions not answered are counted under "
+                                   '<a href="#questions">Success rate per question</a>).</p>'])
+    return _section("failed", [
+        f"<p>Up to {TOP_FAILURES} (question, message) pairs, most frequent first. The "
+        "message is what the student's feedback file says: the check's hint, or why the "
+        "question was not scored. Questions left unanswered, or not run because the "
+        'notebook stopped, are counted under <a href="#questions">Success rate per '
+        "question</a>, not here.</p>",
+        _table(["exercise", "question", "notebooks", "message (hint)"],
+               [[f["exercise"], f["question"], str(f["notebooks"]), f["message"]] for f in fails],
+               {2})])
 
 
 def _flagged_section(results: list[dict]) -> list[str]:
     rows = flagged_rows(results)
-    out = ['<section aria-labelledby="flagged"><h2 id="flagged">Notebooks to look at</h2>']
     if not rows:
-        out.append('<p>Every notebook has the status <code>ok</code>.</p></section>')
-        return out
-    out.append(f"<p>{len(rows)} notebook(s) whose gradebook row has a status other than "
-               "<code>ok</code>. docs/grading.md explains each status and its effect on the "
-               "score.</p>")
-    out.append(_table(["student", "exercise", "file", "status: what it means", "what the grader found"],
-                      [[r["student"], r["exercise"] or "(unrecognised)", r["file"],
-                        "; ".join(r["meanings"]), "; ".join(r["reasons"])] for r in rows]))
-    out.append("</section>")
-    return out
+        return _section("flagged", ['<p>Every notebook has the status <code>ok</code>.</p>'])
+    return _section("flagged", [
+        f"<p>{len(rows)} notebook(s) whose gradebook row has a status other than "
+        "<code>ok</code>. docs/grading.md explains each status and its effect on the score.</p>",
+        _table(["student", "exercise", "file", "status: what it means", "what the grader found"],
+               [[r["student"], r["exercise"] or "(unrecognised)", r["file"],
+                 "; ".join(r["meanings"]), "; ".join(r["reasons"])] for r in rows])])
 
 
 def _written_section(results: list[dict]) -> list[str]:
     items = written_to_mark(results)
-    out = ['<section aria-labelledby="written"><h2 id="written">Written answers to mark</h2>']
     if not items:
-        out.append("<p>No written answers were handed in.</p></section>")
-        return out
+        return _section("written", ["<p>No written answers were handed in.</p>"])
     empty = sum(not w["text"] for w in items)
-    out.append(f"<p>{len(items)} answer(s) to mark, {empty} of them left empty (also in "
-               "<code>written_answers.csv</code>).</p>")
+    out = [f"<p>{len(items)} answer(s) to mark, {empty} of them left empty (also in "
+           "<code>written_answers.csv</code>).</p>"]
     out.append("<table><thead><tr>" + "".join(f'<th scope="col">{h}</th>' for h in
                ("student", "exercise", "question", "points", "answer")) + "</tr></thead><tbody>")
     for w in items:
@@ -356,8 +356,8 @@ def _written_section(results: list[dict]) -> list[str]:
         out.append(f"<tr><td>{_e(w['student'])}</td><td>{_e(w['exercise'])}</td>"
                    f"<td>{_e(w['question'])}</td><td class=\"num\">{_e(_pts(w['points']))}</td>"
                    f"{text}</tr>")
-    out.append("</tbody></table></section>")
-    return out
+    out.append("</tbody></table>")
+    return _section("written", out)
 
 
 def class_report_html(results: list[dict], exercises: dict[str, Exercise], mode: str = "sandbox") -> str:
@@ -369,11 +369,8 @@ def class_report_html(results: list[dict], exercises: dict[str, Exercise], mode:
             "The numbers come from <code>gradebook.csv</code> in this folder; each student's "
             "details are in <code>feedback/</code>.</p>",
             '<nav aria-label="Sections"><ul>'
-            '<li><a href="#dist">Score distribution per exercise set</a></li>'
-            '<li><a href="#questions">Success rate per question</a></li>'
-            '<li><a href="#failed">The checks that failed most</a></li>'
-            '<li><a href="#flagged">Notebooks to look at</a></li>'
-            '<li><a href="#written">Written answers to mark</a></li></ul></nav>']
+            + "".join(f'<li><a href="#{i}">{_e(title)}</a></li>' for i, title in SECTIONS.items())
+            + "</ul></nav>"]
     body += _distribution_section(results, exercises)
     body += _questions_section(results, exercises)
     body += _failures_section(results)
