@@ -45,9 +45,14 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m armscontrol", description=DESCRIPTION,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # The option that release, grade and key share, given to each through argparse's parents.
+    with_solutions = argparse.ArgumentParser(add_help=False)
+    with_solutions.add_argument("--solutions", metavar="DIR", type=Path, default=ROOT / "solutions",
+                                help="nbgrader-format solutions notebooks (default: %(default)s)")
 
     release = commands.add_parser(
-        "release", help="build exercises/ from solutions/ (and a student copy with --student)",
+        "release", parents=[with_solutions],
+        help="build exercises/ from solutions/ (and a student copy with --student)",
         description="Build the student exercise notebooks in exercises/ from the nbgrader-format "
                     "notebooks in solutions/: solutions become stubs that run, hidden tests are "
                     "removed, outputs cleared. Files change only when their content does.")
@@ -55,13 +60,11 @@ def _parser() -> argparse.ArgumentParser:
                          help="also write a copy of the whole module for a class into DIR (a new "
                               "or empty folder): lessons, exercises, data, package, README, with "
                               "no solutions and no hidden tests (checked by a scan)")
-    release.add_argument("--solutions", metavar="DIR", type=Path, default=ROOT / "solutions",
-                         help="nbgrader-format solutions notebooks (default: %(default)s)")
     release.add_argument("--exercises", metavar="DIR", type=Path, default=ROOT / "exercises",
                          help="where the student notebooks go (default: %(default)s)")
 
     grade = commands.add_parser(
-        "grade", help="grade a folder of handed-in notebooks",
+        "grade", parents=[with_solutions], help="grade a folder of handed-in notebooks",
         description="Grade every .ipynb under SUBMISSIONS against solutions/. Layout: "
                     "SUBMISSIONS/STUDENT/NN_name.ipynb, or flat SUBMISSIONS/STUDENT_NN_name.ipynb. "
                     "Each notebook runs in a fresh kernel in a bubblewrap sandbox (no network, no "
@@ -73,8 +76,6 @@ def _parser() -> argparse.ArgumentParser:
                        help="folder of handed-in notebooks")
     grade.add_argument("--out", metavar="DIR", type=Path, required=True,
                        help="folder for the gradebook, feedback and written answers (created)")
-    grade.add_argument("--solutions", metavar="DIR", type=Path, default=ROOT / "solutions",
-                       help="nbgrader-format solutions notebooks (default: %(default)s)")
     grade.add_argument("--timeout", metavar="SECONDS", type=float, default=30,
                        help="time limit per cell (default: %(default)s)")
     grade.add_argument("--workers", metavar="N", type=int, default=2,
@@ -101,7 +102,7 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument("--quiet", action="store_true", help="print no progress or summary")
 
     key = commands.add_parser(
-        "key", help="write the teachers' answer key",
+        "key", parents=[with_solutions], help="write the teachers' answer key",
         description="Run every solutions notebook and write one answer-key page per exercise "
                     "set into DIR, as Markdown and as a self-contained HTML file: each question, "
                     "its points, the objective it assesses, the expected value computed from the "
@@ -109,8 +110,6 @@ def _parser() -> argparse.ArgumentParser:
                     "put it in exercises/ or a student copy.")
     key.add_argument("--out", metavar="DIR", type=Path, required=True,
                      help="folder for the answer key (created)")
-    key.add_argument("--solutions", metavar="DIR", type=Path, default=ROOT / "solutions",
-                     help="nbgrader-format solutions notebooks (default: %(default)s)")
 
     commands.add_parser("check", help="validate every data table",
                         description="Validate every table in data/ (schema, dates, units, sources).")
