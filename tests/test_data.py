@@ -59,40 +59,48 @@ def test_unparseable_date_names_file_line_column(data_copy):
     assert "'1987-13-45' is not a date" in message and "YYYY-MM-DD" in message
 
 
-def test_row_without_any_source_is_rejected(data_copy):
-    append(data_copy / "events.csv",
-           "x,1988-06-01,day,INF,US;USSR,entry into force,In force,Summary.,,,,official\n")
-    with pytest.raises(data.DataError, match=r"line 3, column 'source_url': this row names no "
-                       r"source"):
-        data.load_events(data_copy)
+#: One bad row appended to a small table: (table, the row, what the error must say).
+BAD_ROWS = [
+    pytest.param("events",
+                 "x,1988-06-01,day,INF,US;USSR,entry into force,In force,Summary.,,,,official\n",
+                 r"line 3, column 'source_url': this row names no source",
+                 id="row_without_any_source"),
+    pytest.param("events",
+                 "x,1988-06-01,day,INF,US,entry into force,In force,Summary.,,https://a.org,,"
+                 "official\n",
+                 "column 'source_title': a reference needs both", id="url_without_title"),
+    pytest.param("events",
+                 "x,2018-10-22,day,INF,Russia,denial,Peskov denies,Summary.,cnn_q99,,,news report\n",
+                 r"line 3, column 'source_quote': 'cnn_q99' does not exist in quotes.csv",
+                 id="dangling_quote_reference"),
+    pytest.param("events", GOOD_EVENT,
+                 r"line 3, column 'event_id': duplicate event_id 'inf_signed', already used at "
+                 r".*events.csv, line 2", id="duplicate_id_names_both_lines"),
+    pytest.param("events", GOOD_EVENT.replace("inf_signed,", "y,").replace(",INF,", ",SALT,"),
+                 r"column 'treaty': 'SALT' is not one of: INF, New START, other",
+                 id="unknown_category_lists_choices"),
+    pytest.param("events", GOOD_EVENT.replace("inf_signed,1987-12-08,day", "y,1987-12,day"),
+                 "'day' does not match the date '1987-12'", id="precision_must_match_the_date"),
+    pytest.param("missile_ranges", "bad,ss99,500,maximum,Someone,,https://a.org,T,other\n",
+                 r"column 'system_id': 'ss99' does not exist in missiles.csv",
+                 id="range_for_unknown_missile"),
+    pytest.param("missile_ranges", "r2,ss20,4700,maximum,X,,https://a.org,T,\n",
+                 r"missile_ranges.csv, line 3, column 'source_kind': empty, but this column is "
+                 "required", id="empty_source_kind_in_a_data_file"),
+]
 
 
-def test_url_without_title_is_rejected(data_copy):
-    append(data_copy / "events.csv",
-           "x,1988-06-01,day,INF,US,entry into force,In force,Summary.,,https://a.org,,official\n")
-    with pytest.raises(data.DataError, match="column 'source_title': a reference needs both"):
-        data.load_events(data_copy)
-
-
-def test_dangling_quote_reference_is_rejected(data_copy):
-    append(data_copy / "events.csv",
-           "x,2018-10-22,day,INF,Russia,denial,Peskov denies,Summary.,cnn_q99,,,news report\n")
-    with pytest.raises(data.DataError, match=r"line 3, column 'source_quote': 'cnn_q99' does not "
-                       r"exist in quotes.csv"):
-        data.load_events(data_copy)
+@pytest.mark.parametrize("table, row, problem", BAD_ROWS)
+def test_bad_row_is_rejected(data_copy, table, row, problem):
+    append(data_copy / f"{table}.csv", row)
+    with pytest.raises(data.DataError, match=problem):
+        data.load_table(table, data_copy)
 
 
 def test_existing_quote_reference_is_accepted(data_copy):
     append(data_copy / "events.csv",
            "x,2018-10-22,day,INF,Russia,denial,Peskov denies,Summary.,cnn_q06,,,news report\n")
     assert len(data.load_events(data_copy)) == 2
-
-
-def test_duplicate_id_names_both_lines(data_copy):
-    append(data_copy / "events.csv", GOOD_EVENT)
-    with pytest.raises(data.DataError, match=r"line 3, column 'event_id': duplicate event_id "
-                       r"'inf_signed', already used at .*events.csv, line 2"):
-        data.load_events(data_copy)
 
 
 @pytest.mark.parametrize("value, problem", [
@@ -109,20 +117,6 @@ def test_bad_range_is_rejected(data_copy, value, problem):
     assert "missile_ranges.csv, line 3" in str(err.value)
 
 
-def test_range_for_unknown_missile_is_rejected(data_copy):
-    append(data_copy / "missile_ranges.csv", "bad,ss99,500,maximum,Someone,,https://a.org,T,other\n")
-    with pytest.raises(data.DataError, match=r"column 'system_id': 'ss99' does not exist in "
-                       r"missiles.csv"):
-        data.load_missile_ranges(data_copy)
-
-
-def test_unknown_category_lists_choices(data_copy):
-    append(data_copy / "events.csv", GOOD_EVENT.replace("inf_signed,", "y,").replace(",INF,", ",SALT,"))
-    with pytest.raises(data.DataError, match=r"column 'treaty': 'SALT' is not one of: INF, "
-                       r"New START, other"):
-        data.load_events(data_copy)
-
-
 def test_unknown_source_kind_names_file_line_column_and_the_kinds(data_copy):
     append(data_copy / "events.csv", GOOD_EVENT.replace("inf_signed,", "y,")
            .replace("research or think tank", "blog"))
@@ -131,20 +125,6 @@ def test_unknown_source_kind_names_file_line_column_and_the_kinds(data_copy):
     message = str(err.value)
     assert "events.csv, line 3, column 'source_kind': 'blog' is not one of: official" in message
     assert "research or think tank, reference work, other" in message
-
-
-def test_empty_source_kind_is_rejected_in_a_data_file(data_copy):
-    append(data_copy / "missile_ranges.csv", "r2,ss20,4700,maximum,X,,https://a.org,T,\n")
-    with pytest.raises(data.DataError, match=r"missile_ranges.csv, line 3, column "
-                       r"'source_kind': empty, but this column is required"):
-        data.load_missile_ranges(data_copy)
-
-
-def test_precision_must_match_the_date(data_copy):
-    append(data_copy / "events.csv", GOOD_EVENT.replace("inf_signed,1987-12-08,day",
-                                                        "y,1987-12,day"))
-    with pytest.raises(data.DataError, match="'day' does not match the date '1987-12'"):
-        data.load_events(data_copy)
 
 
 def test_missing_column_is_named(data_copy):
