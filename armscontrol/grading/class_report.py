@@ -85,6 +85,16 @@ def _slug(text: str) -> str:
     return "".join(c if c.isalnum() else "-" for c in text.lower())
 
 
+def _svg_start(chart_id: str, width: int, height: int, title: str, desc: str) -> list[str]:
+    """Return the opening ``<svg>`` tag of a chart ``width`` x ``height`` px, and its ``<title>``
+    and ``<desc>`` (the text alternative its ``aria-labelledby`` names)."""
+    return [f'<svg id="{_e(chart_id)}" class="chart" role="img" width="{width}" height="{height}" '
+            f'viewBox="0 0 {width} {height}" aria-labelledby="{_e(chart_id)}-t {_e(chart_id)}-d" '
+            'xmlns="http://www.w3.org/2000/svg">',
+            f'<title id="{_e(chart_id)}-t">{_e(title)}</title>',
+            f'<desc id="{_e(chart_id)}-d">{_e(desc)}</desc>']
+
+
 def column_chart(chart_id: str, title: str, desc: str, bars: list[Bar], x_title: str,
                  y_title: str) -> str:
     """An SVG column chart (vertical bars, value written above each); returns the ``<svg>``.
@@ -97,11 +107,7 @@ def column_chart(chart_id: str, title: str, desc: str, bars: list[Bar], x_title:
     width = left + width_per * len(bars) + 16
     height = top + plot_h + bottom
     peak = max((b.value for b in bars), default=0) or 1
-    parts = [f'<svg id="{_e(chart_id)}" class="chart" role="img" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}" aria-labelledby="{_e(chart_id)}-t {_e(chart_id)}-d" '
-             'xmlns="http://www.w3.org/2000/svg">',
-             f'<title id="{_e(chart_id)}-t">{_e(title)}</title>',
-             f'<desc id="{_e(chart_id)}-d">{_e(desc)}</desc>',
+    parts = [*_svg_start(chart_id, width, height, title, desc),
              f'<line x1="{left}" y1="{top + plot_h}" x2="{width - 8}" y2="{top + plot_h}" '
              'stroke="#1b1b1b"/>']
     for i, bar in enumerate(bars):
@@ -129,11 +135,7 @@ def bar_chart(chart_id: str, title: str, desc: str, bars: list[Bar], scale: floa
     """
     label_w, plot_w, row_h, top = 150, 360, 26, 8
     width, height = label_w + plot_w + 70, top + row_h * len(bars) + 8
-    parts = [f'<svg id="{_e(chart_id)}" class="chart" role="img" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}" aria-labelledby="{_e(chart_id)}-t {_e(chart_id)}-d" '
-             'xmlns="http://www.w3.org/2000/svg">',
-             f'<title id="{_e(chart_id)}-t">{_e(title)}</title>',
-             f'<desc id="{_e(chart_id)}-d">{_e(desc)}</desc>',
+    parts = [*_svg_start(chart_id, width, height, title, desc),
              f'<line x1="{label_w}" y1="{top - 4}" x2="{label_w}" y2="{height - 4}" stroke="#1b1b1b"/>']
     for i, bar in enumerate(bars):
         y = top + i * row_h
