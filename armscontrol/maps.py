@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import Sequence
 from urllib.parse import quote
 
-import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go

@@ -157,6 +157,12 @@ def world_outline_km(lat0: float, lon0: float, reach_km: float = geo.HALF_CIRCUM
 # The figure
 # --------------------------------------------------------------------------------------------
 
+def _listed(values: np.ndarray) -> list[float | None]:
+    """A plain list for a trace, gaps (NaN) as None: widget messages are strict JSON, in which
+    NaN is not allowed (plotly breaks a line at None as it does at NaN)."""
+    return [None if math.isnan(v) else float(v) for v in values]
+
+
 def _circle(km: float, colour: str, dash: str, width: float, name: str, **extra) -> dict:
     """A layout circle shape of radius ``km`` around the base (the origin), with a legend
     entry: in this projection the circle is exactly the points ``km`` km from the base."""
@@ -195,11 +201,11 @@ def explorer_figure(system_row: pd.Series, claims: pd.DataFrame, base: pd.Series
     reach = map_reach_km(view, longest)
     outline = world_outline_km(lat0, lon0, reach)
     traces = [
-        dict(type="scatter", x=outline["borders"][0].tolist(), y=outline["borders"][1].tolist(),
+        dict(type="scatter", x=_listed(outline["borders"][0]), y=_listed(outline["borders"][1]),
              mode="lines", line=dict(color="#BBBBBB", width=0.6), hoverinfo="skip",
              name="Borders", showlegend=False, uid="borders"),
-        dict(type="scatter", x=outline["coastlines"][0].tolist(),
-             y=outline["coastlines"][1].tolist(), mode="lines",
+        dict(type="scatter", x=_listed(outline["coastlines"][0]),
+             y=_listed(outline["coastlines"][1]), mode="lines",
              line=dict(color="#777777", width=0.8), hoverinfo="skip", name="Coastlines",
              showlegend=False, uid="coastlines"),
     ]
@@ -327,7 +333,9 @@ class RangeExplorer(widgets.VBox):
         self.inf_band = widgets.ToggleButton(value=True, description="INF band (500–5,500 km)",
                                              tooltip="Show or hide the INF Treaty's band",
                                              layout=widgets.Layout(width="auto"))
-        self.claims = widgets.ToggleButtons(description="Range claim:", style=style)
+        self.claims = widgets.ToggleButtons(
+            description="Range claim:", tooltips=[],
+            style={"description_width": "initial", "button_width": "auto"})
         self.figure = go.FigureWidget()
         self.caption = widgets.HTML()
         self.table = widgets.HTML()
