@@ -1,45 +1,53 @@
 // The range explorer's browser side (armscontrol/range_explorer.py, class RangeBridge).
 //
 // It listens to the explorer's keyboard-native controls (the "What if" slider, the INF-band
-// toggle, the claim buttons) in the browser and moves the map's circles itself with
-// Plotly.relayout on the explorer's graph div. A relayout of layout shapes redraws only the
-// shapes, and nothing waits for the kernel; the FigureWidget reports the relayout to Python
-// (plotly's _js2py_relayout), so the kernel's copy of the figure stays in step.
+// toggle, the claim buttons) in the browser and redraws the map's circles itself with
+// Plotly.relayout on the explorer's graph div, without waiting for the kernel. Every circle a
+// control can show is already in the figure; a change only sets line colours (shown or
+// transparent), which plotly.js redraws shape by shape ("arraydraw" edits) instead of
+// replotting the figure. The FigureWidget reports each relayout to Python (plotly's
+// _js2py_relayout), so the kernel's copy of the figure stays in step.
 
 function graphDiv(el) {
   const box = el.closest(".ac-range-explorer");
   return box ? box.querySelector(".js-plotly-plot") : null;
 }
 
-function apply(el, update) {
+// Line colours that show shape `on` and hide the other shapes of `indices` (only those that
+// change: each edit redraws one shape).
+function switchTo(gd, indices, on, colour, hidden) {
+  const update = {};
+  const shapes = (gd.layout && gd.layout.shapes) || [];
+  for (const i of indices || []) {
+    const want = i === on ? colour : hidden;
+    const now = shapes[i] && shapes[i].line ? shapes[i].line.color : undefined;
+    if (now !== want) update[`shapes[${i}].line.color`] = want;
+  }
+  return update;
+}
+
+function redraw(el, model, what, control) {
   const gd = graphDiv(el);
-  // The figure may not have drawn yet (views render in any order); the kernel built it in the
+  // The figure may not have drawn yet (views render in any order); the kernel builds it in the
   // state the controls show, so an early change has nothing to catch up with.
-  if (!gd || !gd._fullLayout || !window.Plotly || Object.keys(update).length === 0) return;
-  window.Plotly.relayout(gd, update);
-}
-
-function whatIf(model, slider) {
-  const i = model.get("what_if_shape");
-  const km = Number(slider.get("value"));
-  return {[`shapes[${i}].x0`]: -km, [`shapes[${i}].y0`]: -km,
-          [`shapes[${i}].x1`]: km, [`shapes[${i}].y1`]: km};
-}
-
-function infBand(model, toggle) {
-  const update = {};
-  for (const i of model.get("inf_shapes")) update[`shapes[${i}].visible`] = !!toggle.get("value");
-  return update;
-}
-
-function highlight(model, claims) {
-  const update = {};
-  const chosen = claims.get("index");  // selection widgets sync the index, not the value
-  model.get("claim_shapes").forEach((i, k) => {
-    update[`shapes[${i}].line.width`] =
-      k === chosen ? model.get("highlight_width") : model.get("claim_width");
-  });
-  return update;
+  if (!gd || !gd._fullLayout || !window.Plotly) return;
+  const shapes = model.get("shapes") || {};
+  const hidden = model.get("hidden");
+  let update = {};
+  if (what === "what_if") {
+    const on = shapes.what_if[model.get("what_if_km").indexOf(Number(control.get("value")))];
+    update = switchTo(gd, shapes.what_if, on, model.get("what_if_colour"), hidden);
+  } else if (what === "inf") {
+    const shown = control.get("value");
+    for (const i of shapes.inf || []) {
+      Object.assign(update, switchTo(gd, [i], shown ? i : -1, model.get("inf_colour"), hidden));
+    }
+  } else {
+    // Selection widgets sync their index, not their value.
+    const on = (shapes.highlights || [])[control.get("index")];
+    update = switchTo(gd, shapes.highlights, on, model.get("highlight_colour"), hidden);
+  }
+  if (Object.keys(update).length) window.Plotly.relayout(gd, update);
 }
 
 async function render({ model, el }) {
@@ -47,15 +55,14 @@ async function render({ model, el }) {
   const [slider, toggle, claims] = await Promise.all(
     ["slider_id", "inf_id", "claims_id"].map((name) => manager.get_model(model.get(name))));
   const listeners = [
-    [slider, () => apply(el, whatIf(model, slider))],
-    [toggle, () => apply(el, infBand(model, toggle))],
-    [claims, () => apply(el, highlight(model, claims))],
+    [slider, "change:value", () => redraw(el, model, "what_if", slider)],
+    [toggle, "change:value", () => redraw(el, model, "inf", toggle)],
+    [claims, "change:index", () => redraw(el, model, "claims", claims)],
   ];
-  const events = ["change:value", "change:value", "change:index"];
-  listeners.forEach(([control, listener], k) => control.on(events[k], listener));
+  for (const [control, event, listener] of listeners) control.on(event, listener);
   el.dataset.acBridge = "ready";  // tests wait for this before pressing keys
   return () => {
-    listeners.forEach(([control, listener], k) => control.off(events[k], listener));
+    for (const [control, event, listener] of listeners) control.off(event, listener);
   };
 }
 

@@ -51,12 +51,18 @@ OUTLINE_LIMIT_KM: float = geo.HALF_CIRCUMFERENCE_KM - 1000.0
 #: the map (it crossed the region around the antipode that is left out).
 BREAK_KM: float = 1500.0
 
-#: Line widths (px) of a range-claim circle, chosen and not.
-CLAIM_WIDTH, HIGHLIGHT_WIDTH = 1.6, 4.0
+#: Line widths (px) of a range-claim circle and of the wider circle behind the chosen one.
+CLAIM_WIDTH, HIGHLIGHT_WIDTH = 1.6, 6.0
+#: Colours: the INF band, the highlight behind the chosen claim, and a hidden circle.
+INF_COLOUR, HIGHLIGHT_COLOUR, HIDDEN = "#777777", "rgba(0,114,178,0.35)", "rgba(0,0,0,0)"
 
-#: The order of the figure's layout shapes: the what-if circle, then the INF band (500 km,
-#: 5,500 km), then one circle per range claim, longest first (as :func:`maps.system_ranges`).
-WHAT_IF_SHAPE, INF_SHAPES, FIRST_CLAIM_SHAPE = 0, (1, 2), 3
+# Why circles are hidden by colour: in plotly.js a shape's position, visibility and line
+# width are "calc" edits, which replot the whole figure (~50 ms here); its line colour is an
+# "arraydraw" edit, which redraws that shape only. So every circle a control can show is in
+# the figure from the start (one what-if circle per slider step, a highlight per claim) and
+# the controls only change line colours. For the same reason no shape has a legend entry
+# (any shape with showlegend makes every shape edit a "calc" edit): the legend is drawn by
+# empty traces.
 
 
 # --------------------------------------------------------------------------------------------
@@ -157,18 +163,31 @@ def world_outline_km(lat0: float, lon0: float, reach_km: float = geo.HALF_CIRCUM
 # The figure
 # --------------------------------------------------------------------------------------------
 
-def _listed(values: np.ndarray) -> list[float | None]:
-    """A plain list for a trace, gaps (NaN) as None: widget messages are strict JSON, in which
-    NaN is not allowed (plotly breaks a line at None as it does at NaN)."""
-    return [None if math.isnan(v) else float(v) for v in values]
+def _svg_path(x: np.ndarray, y: np.ndarray) -> str:
+    """Return an SVG path ("M x,y L x,y ... M ...") in data units through the points, a new
+    subpath after each gap (NaN)."""
+    parts, start = [], True
+    for a, b in zip(x, y):
+        if math.isnan(a):
+            start = True
+            continue
+        parts.append(f"{'M' if start else 'L'}{a:.1f},{b:.1f}")
+        start = False
+    return "".join(parts)
 
 
-def _circle(km: float, colour: str, dash: str, width: float, name: str, **extra) -> dict:
-    """A layout circle shape of radius ``km`` around the base (the origin), with a legend
-    entry: in this projection the circle is exactly the points ``km`` km from the base."""
+def _circle(km: float, colour: str, dash: str, width: float, name: str) -> dict:
+    """A layout circle shape of radius ``km`` around the base (the origin): in this projection
+    the circle is exactly the points ``km`` km from the base."""
     return dict(type="circle", xref="x", yref="y", x0=-km, y0=-km, x1=km, y1=km,
-                line=dict(color=colour, width=width, dash=dash), fillcolor="rgba(0,0,0,0)",
-                layer="above", showlegend=True, name=name, **extra)
+                line=dict(color=colour, width=width, dash=dash), fillcolor=HIDDEN,
+                layer="above", name=name)
+
+
+def _legend_entry(name: str, colour: str, dash: str, width: float) -> dict:
+    """An empty line trace: a legend entry for circles drawn as shapes."""
+    return dict(type="scatter", x=[None], y=[None], mode="lines", name=name, hoverinfo="skip",
+                line=dict(color=colour, dash=dash, width=width))
 
 
 def map_reach_km(view: str, longest_km: float) -> float:
@@ -188,27 +207,25 @@ def what_if_steps_km(longest_km: float, step_km: int = 250) -> list[int]:
 
 
 def explorer_figure(system_row: pd.Series, claims: pd.DataFrame, base: pd.Series,
-                    sites: pd.DataFrame, view: str, what_if_km: float, inf_band: bool = True,
+                    sites: pd.DataFrame, view: str, what_if_km: int,
+                    what_if_steps: list[int] | None = None, inf_band: bool = True,
                     chosen_claim: int = 0, figure: go.Figure | None = None) -> go.Figure:
     """Draw the explorer's map into ``figure`` (a new ``go.Figure`` when None), replacing what
     it showed, and return it: the outline and sites projected around ``base`` (axes in km from
-    the base), one circle per row of ``claims`` (the one at position ``chosen_claim`` drawn
-    thicker), the INF band (shown if ``inf_band``) and the what-if circle of ``what_if_km`` km.
-    Shapes are in the order given by :data:`WHAT_IF_SHAPE`, :data:`INF_SHAPES` and
-    :data:`FIRST_CLAIM_SHAPE`."""
+    the base), one circle per row of ``claims`` (the one at position ``chosen_claim`` with a
+    wide highlight behind it), the INF band (shown if ``inf_band``) and one what-if circle per
+    slider step (``what_if_steps``, km; default :func:`what_if_steps_km`), only the one of
+    ``what_if_km`` km shown.
+
+    ``layout.meta["shapes"]`` says which shapes are which: ``what_if`` (one per step, in step
+    order), ``inf`` (500 km, 5,500 km), ``claims`` and ``highlights`` (one per claim, in the
+    order of ``claims``), ``outline`` (borders, coastlines); ``meta["what_if_km"]`` the steps.
+    """
     lat0, lon0 = float(base["lat"]), float(base["lon"])
     longest = float(claims["range_km"].max())
     reach = map_reach_km(view, longest)
     outline = world_outline_km(lat0, lon0, reach)
-    traces = [
-        dict(type="scatter", x=_listed(outline["borders"][0]), y=_listed(outline["borders"][1]),
-             mode="lines", line=dict(color="#BBBBBB", width=0.6), hoverinfo="skip",
-             name="Borders", showlegend=False, uid="borders"),
-        dict(type="scatter", x=_listed(outline["coastlines"][0]),
-             y=_listed(outline["coastlines"][1]), mode="lines",
-             line=dict(color="#777777", width=0.8), hoverinfo="skip", name="Coastlines",
-             showlegend=False, uid="coastlines"),
-    ]
+    traces = []
     others = sites[sites["site_id"].astype(str) != str(base["site_id"])]
     x, y = project(lat0, lon0, others["lat"], others["lon"])
     distance = np.hypot(x, y)
@@ -239,18 +256,42 @@ def explorer_figure(system_row: pd.Series, claims: pd.DataFrame, base: pd.Series
         hovertext=[f"<b>{html.escape(str(base['name']))}</b> ({base['kind']}, "
                    f"{base['country']})"], hoverinfo="text", name="Base", uid="base"))
 
-    shapes = [_circle(what_if_km, maps.WHAT_IF_COLOUR, "solid", 2.5, "What if (slider)",
-                      legendrank=1)]
+    steps = list(what_if_steps) if what_if_steps is not None else what_if_steps_km(longest)
+    if what_if_km not in steps:
+        raise ValueError(f"what_if_km {what_if_km} is not a slider step ({steps[0]}, "
+                         f"{steps[1]}, ... {steps[-1]} km)")
+    shapes: list[dict] = []
+    index: dict[str, list[int]] = {}
+
+    def add(kind: str, shape: dict) -> None:
+        index.setdefault(kind, []).append(len(shapes))
+        shapes.append(shape)
+
+    for km in steps:
+        add("what_if", _circle(km, maps.WHAT_IF_COLOUR if km == what_if_km else HIDDEN,
+                               "solid", 2.5, f"What if: {km:,} km"))
+    legend = [_legend_entry("What if (slider)", maps.WHAT_IF_COLOUR, "solid", 2.5)]
     for km, dash in zip(inf.band_km()[::2], ("dot", "dash")):
-        shapes.append(_circle(km, "#777777", dash, 1.2, f"INF band: {km:,} km",
-                              visible=bool(inf_band), legendrank=2))
+        add("inf", _circle(km, INF_COLOUR if inf_band else HIDDEN, dash, 1.2,
+                           f"INF band: {km:,} km"))
+        legend.append(_legend_entry(f"INF band: {km:,} km", INF_COLOUR, dash, 1.2))
     colour = maps.RING_COLOURS[0]
     for j, (_, claim) in enumerate(claims.iterrows()):
+        km = float(claim["range_km"])
         label = maps._claim_label(str(system_row["name"]), claim).split(": ", 1)[1]
-        shapes.append(_circle(float(claim["range_km"]), colour,
-                              maps.CLAIM_DASHES[j % len(maps.CLAIM_DASHES)],
-                              HIGHLIGHT_WIDTH if j == chosen_claim else CLAIM_WIDTH, label,
-                              legendrank=3 + j))
+        dash = maps.CLAIM_DASHES[j % len(maps.CLAIM_DASHES)]
+        add("highlights", _circle(km, HIGHLIGHT_COLOUR if j == chosen_claim else HIDDEN,
+                                  "solid", HIGHLIGHT_WIDTH, f"chosen: {label}"))
+        add("claims", _circle(km, colour, dash, CLAIM_WIDTH, label))
+        legend.append(_legend_entry(label, colour, dash, CLAIM_WIDTH))
+    # The outline last, under everything: one SVG path each (a scatter trace would draw one
+    # path per line, hundreds of them, each time plotly redraws the figure).
+    for name, line_colour, width in (("borders", "#BBBBBB", 0.6),
+                                     ("coastlines", "#777777", 0.8)):
+        add("outline", dict(type="path", xref="x", yref="y", path=_svg_path(*outline[name]),
+                            line=dict(color=line_colour, width=width), layer="below",
+                            name=name))
+    traces = legend + traces
 
     title = f"{system_row['name']}: range from {base['name']}"
     axis = dict(range=[-reach, reach], showgrid=False, zeroline=False, ticks="outside",
@@ -271,7 +312,7 @@ def explorer_figure(system_row: pd.Series, claims: pd.DataFrame, base: pd.Series
                     bgcolor="rgba(255,255,255,0.85)", font=dict(size=10)),
         margin=dict(l=60, r=10, t=50, b=60), height=620,
         meta={"view": view, "projection": "azimuthal equidistant", "base": str(base["site_id"]),
-              "reach_km": reach},
+              "reach_km": reach, "shapes": index, "what_if_km": steps},
     )
     return fig
 
@@ -281,19 +322,22 @@ def explorer_figure(system_row: pd.Series, claims: pd.DataFrame, base: pd.Series
 # --------------------------------------------------------------------------------------------
 
 class RangeBridge(anywidget.AnyWidget):
-    """An invisible widget that moves the map's circles in the browser when the slider, the
+    """An invisible widget that redraws the map's circles in the browser when the slider, the
     INF toggle or the claim buttons change (see range_explorer.js): ``slider_id``, ``inf_id``
-    and ``claims_id`` are those controls' model ids; the shape indices say which circles."""
+    and ``claims_id`` are those controls' model ids; ``shapes`` and ``what_if_km`` are the
+    figure's ``layout.meta`` entries of the same names (which shape is which circle); the
+    colours are what a shown circle is drawn in."""
 
     _esm = Path(__file__).with_name("range_explorer.js")
     slider_id = traitlets.Unicode().tag(sync=True)
     inf_id = traitlets.Unicode().tag(sync=True)
     claims_id = traitlets.Unicode().tag(sync=True)
-    what_if_shape = traitlets.Int(WHAT_IF_SHAPE).tag(sync=True)
-    inf_shapes = traitlets.List(traitlets.Int(), list(INF_SHAPES)).tag(sync=True)
-    claim_shapes = traitlets.List(traitlets.Int()).tag(sync=True)
-    claim_width = traitlets.Float(CLAIM_WIDTH).tag(sync=True)
-    highlight_width = traitlets.Float(HIGHLIGHT_WIDTH).tag(sync=True)
+    shapes = traitlets.Dict().tag(sync=True)
+    what_if_km = traitlets.List(traitlets.Int()).tag(sync=True)
+    what_if_colour = traitlets.Unicode(maps.WHAT_IF_COLOUR).tag(sync=True)
+    inf_colour = traitlets.Unicode(INF_COLOUR).tag(sync=True)
+    highlight_colour = traitlets.Unicode(HIGHLIGHT_COLOUR).tag(sync=True)
+    hidden = traitlets.Unicode(HIDDEN).tag(sync=True)
 
 
 class RangeExplorer(widgets.VBox):
@@ -375,10 +419,12 @@ class RangeExplorer(widgets.VBox):
                   for _, claim in claims.iterrows()]
         self.claims.options = [(label, k) for k, label in enumerate(labels)]
         self.claims.index = 0
-        self.bridge.claim_shapes = [FIRST_CLAIM_SHAPE + k for k in range(len(claims))]
         with self.figure.batch_update():
             explorer_figure(system_row, claims, base_row, sites, self.view.value, start,
-                            inf_band=self.inf_band.value, chosen_claim=0, figure=self.figure)
+                            what_if_steps=steps, inf_band=self.inf_band.value, chosen_claim=0,
+                            figure=self.figure)
+        meta = self.figure.layout.meta
+        self.bridge.shapes, self.bridge.what_if_km = meta["shapes"], meta["what_if_km"]
         table = maps.places_within_reach(self.system.value, self.base.value, sites=sites,
                                          missiles=missiles, missile_ranges=missile_ranges)
         self.table.value = maps._table_html(table, self.system.label, self.base.label)

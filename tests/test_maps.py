@@ -261,23 +261,34 @@ def test_places_within_reach(tables):
     assert table["distance_km"].is_monotonic_increasing
 
 
+def shown_what_if_km(figure) -> int:
+    """The radius (km) of the one what-if circle the explorer's figure shows."""
+    from armscontrol.range_explorer import HIDDEN
+
+    shown = [figure.layout.shapes[i] for i in figure.layout.meta["shapes"]["what_if"]
+             if figure.layout.shapes[i].line.color != HIDDEN]
+    assert len(shown) == 1
+    return int(shown[0].x1)
+
+
 def test_explorer_updates_in_place(tables):
     explorer = maps.range_explorer("short", "base1", **tables)
     assert repr(explorer) == "RangeExplorer(system='short', base='base1', view='europe')"
     assert "ac-range-explorer" in explorer._dom_classes  # the browser side finds it by this
     figure = explorer.figure
     assert explorer.what_if.value == 2000  # starts on the longest claim
-    assert figure.layout.shapes[0].x1 == 2000
+    assert shown_what_if_km(figure) == 2000
     assert "Berlin" in explorer.table.value and "Text alternative" in explorer.caption.value
     assert "a 2,000 km missile from Test Base would reach" in explorer.caption.value
     explorer.what_if.value = 750  # the kernel writes the caption; the browser moves the circle
     assert "a 750 km missile from Test Base would reach Berlin." in explorer.caption.value
     explorer.system.value = "long"
     assert explorer.figure is figure  # the same widget, updated
-    assert explorer.what_if.value == 5000 and figure.layout.shapes[0].x1 == 5000
-    assert [s.name for s in figure.layout.shapes[3:]] == ["5,000 km (Claimant C)"]
+    assert explorer.what_if.value == 5000 and shown_what_if_km(figure) == 5000
+    claims = figure.layout.meta["shapes"]["claims"]
+    assert [figure.layout.shapes[i].name for i in claims] == ["5,000 km (Claimant C)"]
     assert [label for label, _ in explorer.claims.options] == ["5,000 km (Claimant C)"]
-    assert explorer.bridge.claim_shapes == [3]
+    assert explorer.bridge.shapes == figure.layout.meta["shapes"]
     assert "Madrid" in explorer.caption.value
     assert "Tokyo" not in explorer.table.value and "Madrid" in explorer.table.value
     explorer.view.value = "world"

@@ -103,17 +103,28 @@ def test_outline_leaves_out_the_antipode_and_breaks_lines_there():
 
 # --- the figure -------------------------------------------------------------------------------
 
+def circles(fig, kind: str) -> list:
+    return [fig.layout.shapes[i] for i in fig.layout.meta["shapes"][kind]]
+
+
+def shown(shapes) -> list:
+    return [s for s in shapes if s.line.color != rx.HIDDEN]
+
+
 def test_every_circle_is_within_a_metre_of_its_range(tables):
     explorer = rx.range_explorer("short", "base1", **tables)
-    shapes = explorer.figure.layout.shapes
-    expected = [explorer.what_if.value, 500, 5500, 2000, 480]
-    assert [round((s.x1 - s.x0) / 2) for s in shapes] == expected
-    for shape, km in zip(shapes, expected):
-        assert (shape.type, shape.xref, shape.yref) == ("circle", "x", "y")
-        lats, lons = unproject(54.6, 21.8, *circle_points(shape))
-        errors = [WGS84.Inverse(54.6, 21.8, la, lo)["s12"] - km * 1000
-                  for la, lo in zip(lats, lons)]
-        assert np.max(np.abs(errors)) < 1.0
+    fig = explorer.figure
+    expected = {"what_if": fig.layout.meta["what_if_km"], "inf": [500, 5500],
+                "claims": [2000, 480], "highlights": [2000, 480]}
+    for kind, kms in expected.items():
+        shapes = circles(fig, kind)
+        assert [round((s.x1 - s.x0) / 2) for s in shapes] == kms, kind
+        for shape, km in zip(shapes, kms):
+            assert (shape.type, shape.xref, shape.yref) == ("circle", "x", "y")
+            lats, lons = unproject(54.6, 21.8, *circle_points(shape, n=24))
+            errors = [WGS84.Inverse(54.6, 21.8, la, lo)["s12"] - km * 1000
+                      for la, lo in zip(lats, lons)]
+            assert np.max(np.abs(errors)) < 1.0, (kind, km)
 
 
 def test_figure_shapes_per_claim_inf_band_and_what_if(tables):
@@ -123,19 +134,29 @@ def test_figure_shapes_per_claim_inf_band_and_what_if(tables):
     base = maps.find_site("base1", sites)
     fig = rx.explorer_figure(system, claims, base, sites, "europe", 1250, inf_band=False,
                              chosen_claim=1)
-    shapes = fig.layout.shapes
-    assert shapes[rx.WHAT_IF_SHAPE].x1 == 1250 and shapes[rx.WHAT_IF_SHAPE].x0 == -1250
-    assert [shapes[i].visible for i in rx.INF_SHAPES] == [False, False]
-    assert [s.name for s in shapes[rx.FIRST_CLAIM_SHAPE:]] == [
+    steps = fig.layout.meta["what_if_km"]
+    assert steps == rx.what_if_steps_km(2000)
+    assert [int(s.x1) for s in shown(circles(fig, "what_if"))] == [1250]
+    assert shown(circles(fig, "inf")) == []  # the INF band starts hidden here
+    assert [s.name for s in circles(fig, "claims")] == [
         "more than 2,000 km (Claimant B)", "480 km (Claimant A)"]
-    widths = [s.line.width for s in shapes[rx.FIRST_CLAIM_SHAPE:]]
-    assert widths == [rx.CLAIM_WIDTH, rx.HIGHLIGHT_WIDTH]
+    assert [s.line.color for s in circles(fig, "claims")] == [maps.RING_COLOURS[0]] * 2
+    assert [s.name for s in shown(circles(fig, "highlights"))] == [
+        "chosen: 480 km (Claimant A)"]
+    # No shape has a legend entry (that would make every shape edit replot the figure);
+    # empty traces carry the legend instead.
+    assert not any(s.showlegend for s in fig.layout.shapes)
+    legend = [t.name for t in fig.data if t.x == (None,)]
+    assert legend == ["What if (slider)", "INF band: 500 km", "INF band: 5,500 km",
+                      "more than 2,000 km (Claimant B)", "480 km (Claimant A)"]
+    assert [s.type for s in circles(fig, "outline")] == ["path", "path"]
     assert fig.layout.yaxis.scaleanchor == "x"  # equal scale: circles stay round
     reach = fig.layout.xaxis.range[1]
     assert reach == rx.map_reach_km("europe", 2000) == 3000
     assert rx.map_reach_km("europe", 5000) == pytest.approx(5500)
     assert rx.map_reach_km("world", 100) == geo.HALF_CIRCUMFERENCE_KM
-    assert not any(t.type == "scattergeo" for t in fig.data) and "geo" not in fig.layout.to_plotly_json()
+    assert not any(t.type == "scattergeo" for t in fig.data)
+    assert "geo" not in fig.layout.to_plotly_json()
     base_trace = [t for t in fig.data if t.uid == "base"][0]
     assert (base_trace.x, base_trace.y) == ((0.0,), (0.0,))
     berlin = [t for t in fig.data if t.uid == "sites-labelled"][0]
@@ -145,6 +166,14 @@ def test_figure_shapes_per_claim_inf_band_and_what_if(tables):
     assert f"{d:,.0f} km from Test Base" in berlin.hovertext[i]
     with pytest.raises(ValueError, match="unknown view"):
         rx.map_reach_km("moon", 100)
+    with pytest.raises(ValueError, match="not a slider step"):
+        rx.explorer_figure(system, claims, base, sites, "europe", 1234)
+
+
+def test_outline_path_follows_the_projected_points():
+    x = np.array([1.0, 2.0, np.nan, 3.0, 4.0, 5.0])
+    y = np.array([-1.0, -2.0, np.nan, 3.0, 4.0, 5.25])
+    assert rx._svg_path(x, y) == "M1.0,-1.0L2.0,-2.0M3.0,3.0L4.0,4.0L5.0,5.2"
 
 
 def test_what_if_steps():
@@ -176,13 +205,17 @@ def test_controls_are_keyboard_widgets_wired_to_the_bridge(tables):
     assert bridge in explorer.children
     assert (bridge.slider_id, bridge.inf_id, bridge.claims_id) == (
         explorer.what_if.model_id, explorer.inf_band.model_id, explorer.claims.model_id)
-    assert bridge.what_if_shape == rx.WHAT_IF_SHAPE and bridge.inf_shapes == list(rx.INF_SHAPES)
-    assert bridge.claim_shapes == [3, 4]
-    # the shapes the bridge names are the ones the figure draws
-    shapes = explorer.figure.layout.shapes
-    assert shapes[bridge.what_if_shape].name == "What if (slider)"
-    assert [shapes[i].name for i in bridge.inf_shapes] == ["INF band: 500 km",
-                                                           "INF band: 5,500 km"]
+    # the bridge knows which shape is which circle, from the figure itself
+    fig = explorer.figure
+    assert bridge.shapes == fig.layout.meta["shapes"]
+    assert bridge.what_if_km == fig.layout.meta["what_if_km"]
+    assert list(range(explorer.what_if.min, explorer.what_if.max + 1,
+                      explorer.what_if.step)) == bridge.what_if_km
+    assert len(bridge.shapes["highlights"]) == len(explorer.claims.options)
+    shown_now = [fig.layout.shapes[i] for i in bridge.shapes["what_if"]
+                 if fig.layout.shapes[i].line.color == bridge.what_if_colour]
+    assert [int(s.x1) for s in shown_now] == [explorer.what_if.value]
+    assert bridge.hidden == rx.HIDDEN
 
 
 def test_the_bridge_code_ships_in_the_package():

@@ -25,11 +25,15 @@ NOTEBOOK = "notebooks/range_explorer_demo.ipynb"
 pytestmark = pytest.mark.browser
 
 EXPLORER = ".ac-range-explorer"
-# The drawn SVG path of layout shape i of the explorer's map (null when it is not drawn).
-SHAPE_JS = f"""(i) => {{
+# The explorer's circles as drawn: for each kind of circle in the figure's meta ("what_if",
+# "inf", "highlights", ...), the shown ones (drawn, not transparent) with their path data.
+CIRCLES_JS = f"""(kind) => {{
     const gd = document.querySelector('{EXPLORER} .js-plotly-plot');
-    const p = gd && gd.querySelector(`.shapelayer path[data-index="${{i}}"]`);
-    return p ? {{d: p.getAttribute('d'), width: parseFloat(p.style.strokeWidth)}} : null;
+    const indices = gd.layout.meta.shapes[kind];
+    return indices.map((i, k) => {{
+        const p = gd.querySelector(`.shapelayer path[data-index="${{i}}"]`);
+        return p && Number(p.style.strokeOpacity) > 0 ? {{k, d: p.getAttribute('d')}} : null;
+    }}).filter(c => c !== null);
 }}"""
 CAPTION_JS = f"""() => [...document.querySelectorAll('{EXPLORER} .widget-html')]
     .map(n => n.textContent).find(t => t.startsWith('Text alternative:')) || ''"""
@@ -81,8 +85,8 @@ def _kernel_pid(server: harness.JupyterLab) -> int:
     return found[0]
 
 
-def _shape(page, index: int):
-    return page.evaluate(SHAPE_JS, index)
+def _shown(page, kind: str) -> list[dict]:
+    return page.evaluate(CIRCLES_JS, kind)
 
 
 def _wait(page, condition: str, what: str, arg=None, timeout_ms: int = 15_000) -> None:
@@ -93,10 +97,13 @@ def _wait(page, condition: str, what: str, arg=None, timeout_ms: int = 15_000) -
         raise AssertionError(f"waited {timeout_ms} ms for {what}; screenshot {shot}") from error
 
 
-def _wait_shape_changes(page, index: int, before, what: str, timeout_ms: int = 15_000):
-    _wait(page, f"([b]) => JSON.stringify(({SHAPE_JS})({index})) !== JSON.stringify(b)", what,
+def _wait_what_if_moves(page, before: list[dict], what: str, timeout_ms: int = 15_000):
+    """Wait until one what-if circle is shown and it is another one than ``before``'s."""
+    _wait(page, f"""([b]) => {{
+            const now = ({CIRCLES_JS})('what_if');
+            return now.length === 1 && JSON.stringify(now) !== JSON.stringify(b); }}""", what,
           arg=[before], timeout_ms=timeout_ms)
-    return _shape(page, index)
+    return _shown(page, "what_if")[0]
 
 
 def _radius(shape) -> float:
@@ -127,23 +134,26 @@ def test_range_explorer_offline_from_the_keyboard(jupyterlab, offline_page, base
     # ... and the explorer (a cartesian map) its projected outline, rings and browser side.
     _wait(page, f"""() => {{
             const gd = document.querySelector('{EXPLORER} .js-plotly-plot');
-            const lines = gd ? [...gd.querySelectorAll('.scatterlayer path.js-line')] : [];
-            // the outline is drawn as many paths, one per line (a gap between lines)
-            return lines.filter(p => (p.getAttribute('d') || '').length > 10).length > 100
+            if (!gd || !gd.layout.meta) return false;
+            // the outline: two path shapes (borders, coastlines), long ones
+            const outline = gd.layout.meta.shapes.outline.map(i =>
+                gd.querySelector(`.shapelayer path[data-index="${{i}}"]`));
+            return outline.every(p => p && (p.getAttribute('d') || '').length > 5000)
                 && document.querySelector('{EXPLORER} [data-ac-bridge="ready"]') !== null;
         }}""", "the explorer's map and its browser side", timeout_ms=30_000)
     assert harness.output_errors(page) == []
     assert page.blocked == [], f"the page tried to reach the internet: {page.blocked}"
 
-    # What if: focus the slider's handle, ArrowRight, and the circle grows.
-    what_if = _shape(page, 0)
+    # What if: focus the slider's handle, ArrowRight, and a larger circle is shown.
+    what_if = _shown(page, "what_if")
+    assert len(what_if) == 1, what_if
     readout = page.evaluate(READOUT_JS)
     caption = page.evaluate(CAPTION_JS)
     handle = page.locator(f"{EXPLORER} .widget-slider .noUi-handle").first
     handle.focus()
     page.keyboard.press("ArrowRight")
-    moved = _wait_shape_changes(page, 0, what_if, "the what-if circle to move")
-    assert _radius(moved) > _radius(what_if)
+    moved = _wait_what_if_moves(page, what_if, "the what-if circle to move")
+    assert _radius(moved) > _radius(what_if[0])
     assert int(page.evaluate(READOUT_JS).replace(",", "")) == int(readout.replace(",", "")) + 250
     _wait(page, f"(c) => ({CAPTION_JS})() !== c", "the kernel to rewrite the caption",
           arg=caption)
@@ -151,33 +161,30 @@ def test_range_explorer_offline_from_the_keyboard(jupyterlab, offline_page, base
     assert f"a {int(km.replace(',', '')):,} km missile from" in page.evaluate(CAPTION_JS)
 
     # INF band: Space on the toggle hides both circles, Space again shows them.
-    assert _shape(page, 1) is not None and _shape(page, 2) is not None
+    assert len(_shown(page, "inf")) == 2
     page.locator(f"{EXPLORER} button.widget-toggle-button").first.focus()
     page.keyboard.press("Space")
-    _wait(page, f"() => ({SHAPE_JS})(1) === null && ({SHAPE_JS})(2) === null",
-          "Space to hide the INF band")
+    _wait(page, f"() => ({CIRCLES_JS})('inf').length === 0", "Space to hide the INF band")
     page.keyboard.press("Space")
-    _wait(page, f"() => ({SHAPE_JS})(1) !== null && ({SHAPE_JS})(2) !== null",
-          "Space to show the INF band again")
+    _wait(page, f"() => ({CIRCLES_JS})('inf').length === 2", "Space to show the INF band again")
 
     # Claims: the second claim's button takes the highlight from the first.
-    first, second = _shape(page, 3), _shape(page, 4)
-    assert first["width"] > second["width"], (first, second)
+    assert [c["k"] for c in _shown(page, "highlights")] == [0]
     claim_buttons = page.locator(f"{EXPLORER} .widget-toggle-buttons button")
     assert claim_buttons.count() >= 2
     claim_buttons.nth(1).focus()
     page.keyboard.press("Space")
-    _wait(page, f"() => ({SHAPE_JS})(4).width > ({SHAPE_JS})(3).width",
-          "the claim buttons to move the highlight")
+    _wait(page, f"""() => JSON.stringify(({CIRCLES_JS})('highlights').map(c => c.k))
+                       === '[1]'""", "the claim buttons to move the highlight")
 
-    # Kernel busy: the slider still moves the circle; the caption waits for the kernel.
+    # Kernel busy: the slider still moves the circle.
     assert page.evaluate(BUSY_JS, [base_url, 8]) is True
-    before, caption = _shape(page, 0), page.evaluate(CAPTION_JS)
+    before = _shown(page, "what_if")
     handle.focus()
     page.keyboard.press("ArrowLeft")
-    after = _wait_shape_changes(page, 0, before, "the circle to move while the kernel is busy",
+    after = _wait_what_if_moves(page, before, "the circle to move while the kernel is busy",
                                 timeout_ms=4_000)
-    assert _radius(after) < _radius(before)
+    assert _radius(after) < _radius(before[0])
     log = page.evaluate("() => window.__acBusyLog")
     kinds = [m[1] for m in log]
     assert "execute_input" in kinds and "execute_reply" not in kinds, log  # still sleeping
@@ -186,15 +193,20 @@ def test_range_explorer_offline_from_the_keyboard(jupyterlab, offline_page, base
     # log above shows comm messages answered during the sleep), so a busy cell alone does not
     # prove the kernel is out of the loop. A stopped kernel answers nothing: the circle moves
     # all the same, and the caption, written by the kernel, waits for it.
+    # First let the caption catch up with the slider, so that nothing is still on its way.
+    _wait(page, f"""() => {{
+            const km = Number(({READOUT_JS})().replace(/,/g, '')).toLocaleString('en-US');
+            return ({CAPTION_JS})().includes(`a ${{km}} km missile`); }}""",
+          "the caption to catch up with the slider", timeout_ms=30_000)
     kernel = _kernel_pid(server)
     os.kill(kernel, signal.SIGSTOP)
     try:
-        before, caption = _shape(page, 0), page.evaluate(CAPTION_JS)
+        before, caption = _shown(page, "what_if"), page.evaluate(CAPTION_JS)
         handle.focus()
         page.keyboard.press("ArrowLeft")
-        after = _wait_shape_changes(page, 0, before, "the circle to move, kernel stopped",
+        after = _wait_what_if_moves(page, before, "the circle to move, kernel stopped",
                                     timeout_ms=4_000)
-        assert _radius(after) < _radius(before)
+        assert _radius(after) < _radius(before[0])
         page.wait_for_timeout(500)
         assert page.evaluate(CAPTION_JS) == caption  # the kernel has not answered
     finally:
