@@ -15,9 +15,10 @@ as a layout circle shape.
   so Tab, arrows and Space work), the map, its text alternative and the tables.
 
 The slider, the toggle and the claim buttons redraw in the browser: :class:`RangeBridge` (an
-anywidget whose JavaScript ships beside this file) listens to them there and moves the circles
-with ``Plotly.relayout``, without waiting for the kernel. The kernel only updates the text
-alternative under the map. The menus rebuild the figure in the kernel.
+anywidget whose JavaScript ships beside this file) listens to them there and shows or hides
+circles with ``Plotly.relayout``, without waiting for the kernel (benchmarks/bench_range_slider.py
+measures it). The kernel only updates the text alternative under the map. The menus rebuild the
+figure in the kernel.
 """
 from __future__ import annotations
 
@@ -38,8 +39,9 @@ from armscontrol import figures, geo, inf, maps
 from armscontrol.data_tables import range_claims_table_html
 
 #: How far from the base (km) each view reaches at least (half the map's width); the map also
-#: always shows the longest range claim. "world" is the whole disc: every point of the Earth
-#: is within half its circumference of the base.
+#: always shows the longest range claim (with a 10 % margin), which is all "azimuthal" asks
+#: for. "world" is the whole disc: every point of the Earth is within half its circumference
+#: of the base.
 VIEW_REACH_KM: dict[str, float] = {"europe": 3000.0, "asia-pacific": 5000.0,
                                    "world": geo.HALF_CIRCUMFERENCE_KM, "azimuthal": 1000.0}
 
