@@ -50,6 +50,18 @@ function redraw(el, model, what, control) {
   if (Object.keys(update).length) window.Plotly.relayout(gd, update);
 }
 
+// ipywidgets (8.1) gives a slider's handle no accessible name (its description is a separate
+// label the handle does not point to; see tests/browser/test_accessibility.py): name the
+// What-if handle after the slider's description, for screen readers.
+function nameHandle(el, slider) {
+  const box = el.closest(".ac-range-explorer");
+  const handle = box && box.querySelector(".widget-slider .noUi-handle");
+  const name = slider.get("description");
+  if (handle && name && handle.getAttribute("aria-label") !== name) {
+    handle.setAttribute("aria-label", name);
+  }
+}
+
 async function render({ model, el }) {
   const manager = model.widget_manager;
   const [slider, toggle, claims] = await Promise.all(
@@ -59,9 +71,16 @@ async function render({ model, el }) {
     [toggle, "change:value", () => redraw(el, model, "inf", toggle)],
     [claims, "change:index", () => redraw(el, model, "claims", claims)],
   ];
+  listeners.push([slider, "change:max", () => nameHandle(el, slider)]);
   for (const [control, event, listener] of listeners) control.on(event, listener);
+  // The slider may draw after this view (views render in any order): name its handle then.
+  const box = el.closest(".ac-range-explorer");
+  const watcher = new MutationObserver(() => nameHandle(el, slider));
+  if (box) watcher.observe(box, { childList: true, subtree: true });
+  nameHandle(el, slider);
   el.dataset.acBridge = "ready";  // tests wait for this before pressing keys
   return () => {
+    watcher.disconnect();
     for (const [control, event, listener] of listeners) control.off(event, listener);
   };
 }

@@ -150,6 +150,10 @@ def test_range_explorer_offline_from_the_keyboard(jupyterlab, offline_page, base
     readout = page.evaluate(READOUT_JS)
     caption = page.evaluate(CAPTION_JS)
     handle = page.locator(f"{EXPLORER} .widget-slider .noUi-handle").first
+    # named for screen readers by range_explorer.js (ipywidgets leaves slider handles unnamed)
+    _wait(page, f"""() => document.querySelector('{EXPLORER} .widget-slider .noUi-handle')
+                       .getAttribute('aria-label') === 'What if (km)'""",
+          "the slider handle to be named")
     handle.focus()
     page.keyboard.press("ArrowRight")
     moved = _wait_what_if_moves(page, what_if, "the what-if circle to move")
