@@ -711,9 +711,18 @@ def _base_options(sites: pd.DataFrame) -> list[tuple[str, str]]:
             for frame in (bases, military, civil) for row in frame.itertuples()]
 
 
-# The explorer lives in armscontrol/range_explorer.py (its own map, not plotly geo); it is
-# imported here, after everything it uses from this module is defined, so that
-# maps.range_explorer and maps.RangeExplorer keep working.
-from armscontrol.range_explorer import RangeExplorer, range_explorer  # noqa: E402
+def __getattr__(name: str):
+    """Return ``range_explorer`` or ``RangeExplorer`` from :mod:`armscontrol.range_explorer`.
+
+    The explorer lives there (its own map, not plotly geo) and imports this module, so it is
+    looked up on first use: either module can then be imported first, and lessons with static
+    maps only do not import the explorer's widgets. ``maps.range_explorer(...)`` keeps working.
+    """
+    if name in ("range_explorer", "RangeExplorer"):
+        from armscontrol import range_explorer as explorer_module
+
+        return getattr(explorer_module, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 use_offline_world()

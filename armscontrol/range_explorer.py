@@ -140,11 +140,12 @@ def world_outline_km(lat0: float, lon0: float, reach_km: float = geo.HALF_CIRCUM
     """Return the world outline projected around ``(lat0, lon0)`` (see :func:`project`):
     ``{"coastlines": (x, y), "borders": (x, y)}`` in km, lines separated by NaN.
 
-    Only points within ``reach_km`` of the base (with a margin) are kept, and none beyond
-    :data:`OUTLINE_LIMIT_KM`; a line is broken where it leaves the kept region. Cached per base
-    and reach (a map's view).
+    ``reach_km`` is half the width of the (square) map: only points that can be on it (within
+    its corners, ``reach_km`` times the square root of 2 from the base, plus a margin) are kept,
+    and none beyond :data:`OUTLINE_LIMIT_KM`; a line is broken where it leaves the kept region.
+    Cached per base and reach (a map's view).
     """
-    limit = min(OUTLINE_LIMIT_KM, reach_km * 1.02 + 200.0)
+    limit = min(OUTLINE_LIMIT_KM, reach_km * math.sqrt(2.0) * 1.02 + 200.0)
     outline = {}
     for name, (lons, lats) in _world_lines().items():
         near = _spherical_km(lat0, lon0, lats, lons) <= limit * 1.01 + 50.0
@@ -296,8 +297,11 @@ def explorer_figure(system_row: pd.Series, claims: pd.DataFrame, base: pd.Series
     traces = legend + traces
 
     title = f"{system_row['name']}: range from {base['name']}"
-    axis = dict(range=[-reach, reach], showgrid=False, zeroline=False, ticks="outside",
-                tickformat=",.0f", showline=True, linecolor="#777777", mirror=True)
+    # constrain="domain": the equal scale shrinks the plot area, not the ranges, so the map
+    # shows exactly the view's square around the base.
+    axis = dict(range=[-reach, reach], constrain="domain", showgrid=False, zeroline=False,
+                ticks="outside", tickformat=",.0f", showline=True, linecolor="#777777",
+                mirror=True)
     fig = figure if figure is not None else go.Figure()
     fig.data = []
     fig.layout = {}
