@@ -182,12 +182,12 @@ def test_range_explorer_offline_from_the_keyboard(jupyterlab, offline_page, base
                        === '[1]'""", "the claim buttons to move the highlight")
 
     # Kernel busy: the slider still moves the circle.
-    assert page.evaluate(BUSY_JS, [base_url, 8]) is True
+    assert page.evaluate(BUSY_JS, [base_url, 20]) is True
     before = _shown(page, "what_if")
     handle.focus()
     page.keyboard.press("ArrowLeft")
     after = _wait_what_if_moves(page, before, "the circle to move while the kernel is busy",
-                                timeout_ms=4_000)
+                                timeout_ms=10_000)
     assert _radius(after) < _radius(before[0])
     log = page.evaluate("() => window.__acBusyLog")
     kinds = [m[1] for m in log]
@@ -209,7 +209,7 @@ def test_range_explorer_offline_from_the_keyboard(jupyterlab, offline_page, base
         handle.focus()
         page.keyboard.press("ArrowLeft")
         after = _wait_what_if_moves(page, before, "the circle to move, kernel stopped",
-                                    timeout_ms=4_000)
+                                    timeout_ms=10_000)
         assert _radius(after) < _radius(before[0])
         page.wait_for_timeout(500)
         assert page.evaluate(CAPTION_JS) == caption  # the kernel has not answered
