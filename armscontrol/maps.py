@@ -7,8 +7,9 @@
   centred on the first base, where every range ring is a circle). With ``controls=True`` the
   figure carries its own "what if" range slider and an INF-band toggle, which run in the browser
   without a kernel (fast, and they work in exported HTML too).
-- :func:`range_explorer` an ipywidgets interface: missile system, base and view menus over
-  such a figure (updated in place), and a table of the places within reach.
+- :func:`range_explorer` an ipywidgets interface (defined in :mod:`armscontrol.range_explorer`):
+  missile system, base and view menus, keyboard controls over an azimuthal-equidistant map
+  centred on the base, and a table of the places within reach.
 - :func:`places_within_reach` the table behind it, as a DataFrame.
 
 Offline world outline
@@ -32,7 +33,6 @@ from pathlib import Path
 from typing import Sequence
 from urllib.parse import quote
 
-import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -720,101 +720,18 @@ def _base_options(sites: pd.DataFrame) -> list[tuple[str, str]]:
             for frame in (bases, military, civil) for row in frame.itertuples()]
 
 
-class RangeExplorer(widgets.VBox):
-    """The widget :func:`range_explorer` returns: menus, map, caption and table in a column.
+def __getattr__(name: str):
+    """Return ``range_explorer`` or ``RangeExplorer`` from :mod:`armscontrol.range_explorer`.
 
-    Attributes: ``system``, ``base``, ``view`` (the menus), ``figure`` (the plotly
-    ``FigureWidget``), ``caption`` (the text alternative) and ``table`` (places within reach).
+    The explorer lives there (its own map, not plotly geo) and imports this module, so it is
+    looked up on first use: either module can then be imported first, and lessons with static
+    maps only do not import the explorer's widgets. ``maps.range_explorer(...)`` keeps working.
     """
+    if name in ("range_explorer", "RangeExplorer"):
+        from armscontrol import range_explorer as explorer_module
 
-    def __init__(self, system: str | None, base: str | None, view: str, sites: pd.DataFrame,
-                 missiles: pd.DataFrame, missile_ranges: pd.DataFrame):
-        self._tables = (sites, missiles, missile_ranges)
-        system_options = _system_options(missiles, missile_ranges)
-        if not system_options:
-            raise ValueError("no missile system has a range claim in missile_ranges")
-        system_id = find_system(system, missiles)["system_id"] if system else system_options[0][1]
-        if str(system_id) not in {value for _, value in system_options}:
-            raise ValueError(f"missile system {system!r} has no range claim in missile_ranges")
-        base_options = _base_options(sites)
-        base_id = find_site(base, sites)["site_id"] if base else base_options[0][1]
-        if view not in VIEWS:
-            raise ValueError(f"unknown view {view!r}; choose one of {', '.join(VIEWS)}")
-        style = {"description_width": "initial"}
-        self.system = widgets.Dropdown(options=system_options, value=str(system_id),
-                                       description="Missile system:", style=style)
-        self.base = widgets.Dropdown(options=base_options, value=str(base_id),
-                                     description="Base:", style=style)
-        self.view = widgets.Dropdown(options=list(VIEWS), value=view, description="View:",
-                                     style=style)
-        self.figure = go.FigureWidget()
-        self.figure._config = offline_config()
-        self.caption = widgets.HTML()
-        self.table = widgets.HTML()
-        self._draw()
-        for control in (self.system, self.base, self.view):
-            control.observe(self._on_change, names="value")
-        menus = widgets.HBox([self.system, self.base, self.view],
-                             layout=widgets.Layout(flex_flow="row wrap"))
-        super().__init__([menus, self.figure, self.caption, self.table])
-
-    def _draw(self) -> None:
-        """Rebuild the map for the current menu choices and swap it into the FigureWidget."""
-        sites, missiles, missile_ranges = self._tables
-        with self.figure.batch_update():
-            new = _draw_range_map(self.figure, self.system.value, self.base.value,
-                                  view=self.view.value, inf_band=True, what_if_km=None,
-                                  controls=True, title=None, sites=sites, missiles=missiles,
-                                  missile_ranges=missile_ranges, ring_points=180)
-        # The slider's caption lives in the figure; this one names the claimed ranges only.
-        claims_text = new.layout.meta["claims_text_alternative"]
-        claims = system_ranges(self.system.value, missiles, missile_ranges)
-        self.caption.value = (f"<p><b>Text alternative:</b> {html.escape(claims_text)}</p>"
-                              + range_claims_table_html(self.system.label, claims))
-        table = places_within_reach(self.system.value, self.base.value, sites=sites,
-                                    missiles=missiles, missile_ranges=missile_ranges)
-        self.table.value = _table_html(table, self.system.label, self.base.label)
-
-    def _on_change(self, change) -> None:
-        self._draw()
-
-    def _repr_mimebundle_(self, **kwargs):
-        # While outputs are refreshed, also hand over the map as it first appears, which
-        # tools/refresh_outputs.py stores as a picture for readers without a kernel.
-        bundle = super()._repr_mimebundle_(**kwargs)
-        if bundle is not None:
-            # What a reader without a kernel sees under the stored picture (not the repr).
-            bundle["text/plain"] = (f"Range explorer: {self.system.label} from "
-                                    f"{self.base.label}, {self.view.value} view. "
-                                    f"{figures.RUN_THIS_CELL}")
-            bundle.update(figures.first_state(self.figure))
-        return bundle
-
-    def __repr__(self) -> str:
-        # Short and stable: the default repr would print the whole figure, with its data.
-        return (f"RangeExplorer(system={self.system.value!r}, base={self.base.value!r}, "
-                f"view={self.view.value!r})")
-
-
-def range_explorer(system: str | None = None, base: str | None = None, *,
-                   view: str = "europe", sites: pd.DataFrame | None = None,
-                   missiles: pd.DataFrame | None = None,
-                   missile_ranges: pd.DataFrame | None = None) -> RangeExplorer:
-    """Return an interactive range explorer (an ``ipywidgets.VBox``) for a notebook.
-
-    Menus choose the missile system, the base and the view; the map (a plotly ``FigureWidget``
-    with the ``controls`` of :func:`range_map`) is updated in place when they change. On the
-    map, the "what if" slider moves a ring and the INF-band button shows or hides the 500 and
-    5,500 km rings without a kernel round trip. Under the map: the text alternative and a
-    table of the places within reach of the chosen system (every range claim).
-
-    ``system`` and ``base`` pick the starting choice (default: the first system with a range
-    claim and the first missile base in ``sites``). Raises :class:`UnknownNameError` for
-    unknown names.
-    """
-    return RangeExplorer(system, base, view, _loaded(sites, "load_sites"),
-                         _loaded(missiles, "load_missiles"),
-                         _loaded(missile_ranges, "load_missile_ranges"))
+        return getattr(explorer_module, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 use_offline_world()

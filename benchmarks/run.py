@@ -19,7 +19,8 @@ HERE = Path(__file__).resolve().parent
 BENCHMARKS = [
     ("lessons", "bench_lessons.py", "Run All of each lesson against the import-only floor"),
     ("install", "bench_install_size.py", "runtime install size against a bare install"),
-    ("range slider", "bench_range_slider.py", "range-map slider move to redrawn ring, in Chromium"),
+    ("range slider", "bench_range_slider.py",
+     "range explorer controls (slider, INF toggle, claims) to redrawn circle, in Chromium"),
     ("timeline filter", "bench_timeline_filter.py", "timeline filter change to redraw, in Chromium"),
     ("grading", "bench_grading.py", "grading 30 submissions against sequential nbconvert"),
 ]
@@ -38,7 +39,7 @@ def summary_lines(name: str, out: str) -> list[str]:
     keep = {
         "lessons": r"^\d\d_|^targets",
         "install": r"^runtime|^floor|^ratio",
-        "range slider": r"median|p95",
+        "range slider": r"median|p95|full redraws",
         "timeline filter": r"^(floor|kernel|browser)",
         "grading": r"^grader|^floor|^ratio",
     }[name]

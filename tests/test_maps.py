@@ -262,25 +262,41 @@ def test_places_within_reach(tables):
     assert table["distance_km"].is_monotonic_increasing
 
 
+def shown_what_if_km(figure) -> int:
+    """The radius (km) of the one what-if circle the explorer's figure shows."""
+    from armscontrol.range_explorer import HIDDEN
+
+    shown = [figure.layout.shapes[i] for i in figure.layout.meta["shapes"]["what_if"]
+             if figure.layout.shapes[i].line.color != HIDDEN]
+    assert len(shown) == 1
+    return int(shown[0].x1)
+
+
 def test_explorer_updates_in_place(tables):
     explorer = maps.range_explorer("short", "base1", **tables)
     assert repr(explorer) == "RangeExplorer(system='short', base='base1', view='europe')"
+    assert "ac-range-explorer" in explorer._dom_classes  # the browser side finds it by this
     figure = explorer.figure
-    assert figure._config["topojsonURL"].endswith("files/data/")
-    assert shown_ring(figure)[0] == 2000
+    assert explorer.what_if.value == 2000  # starts on the longest claim
+    assert shown_what_if_km(figure) == 2000
     assert "Berlin" in explorer.table.value and "Text alternative" in explorer.caption.value
+    assert "a 2,000 km missile from Test Base would reach" in explorer.caption.value
+    explorer.what_if.value = 750  # the kernel writes the caption; the browser moves the circle
+    assert "a 750 km missile from Test Base would reach Berlin." in explorer.caption.value
     explorer.system.value = "long"
     assert explorer.figure is figure  # the same widget, updated
-    assert shown_ring(figure)[0] == 5000
-    assert any(t.name == "5,000 km (Claimant C)" for t in figure.data)
-    assert not any("Claimant A" in t.name for t in figure.data)
-    assert "5,000 km missile" not in explorer.caption.value  # the slider caption is in the map
+    assert explorer.what_if.value == 5000 and shown_what_if_km(figure) == 5000
+    claims = figure.layout.meta["shapes"]["claims"]
+    assert [figure.layout.shapes[i].name for i in claims] == ["5,000 km (Claimant C)"]
+    assert [label for label, _ in explorer.claims.options] == ["5,000 km (Claimant C)"]
+    assert explorer.bridge.shapes == figure.layout.meta["shapes"]
     assert "Madrid" in explorer.caption.value
     assert "Tokyo" not in explorer.table.value and "Madrid" in explorer.table.value
-    explorer.view.value = "azimuthal"
-    assert figure.layout.geo.projection.type == "azimuthal equidistant"
+    explorer.view.value = "world"
+    assert figure.layout.xaxis.range == (-geo.HALF_CIRCUMFERENCE_KM, geo.HALF_CIRCUMFERENCE_KM)
     explorer.base.value = "anadyr"
-    assert figure.layout.geo.projection.rotation.lon == 177.5
+    assert figure.layout.meta["base"] == "anadyr"
+    assert "from Anadyr" in figure.layout.xaxis.title.text
 
 
 def test_explorer_offers_only_systems_with_ranges(tables):
