@@ -442,10 +442,10 @@ class RangeExplorer(widgets.VBox):
         sites, _, _ = self._tables
         system_row = maps.find_system(self.system.value, self._tables[1])
         base_row = maps.find_site(self.base.value, sites)
-        reach = maps._reach_clause(sites, base_row, str(system_row["name"]), self._claims())
-        km = self.what_if.value
         distances = maps._capital_distances(sites, base_row["lat"], base_row["lon"],
                                             exclude=str(base_row["site_id"]))
+        reach = maps._reach_clause(distances, base_row, str(system_row["name"]), self._claims())
+        km = self.what_if.value
         what_if = (f"a {km:,} km missile from {base_row['name']} would reach "
                    f"{maps._join_names(maps._capitals_within(distances, km))}")
         return maps._sentence([reach, what_if])
