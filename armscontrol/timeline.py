@@ -693,7 +693,14 @@ class TimelineExplorer:
     ``treaty_boxes`` / ``actor_boxes`` (dicts of Checkbox), ``search`` (Text), ``events_menu``
     (Dropdown of the events in view), ``detail`` (HTML), ``status`` (HTML), ``data_table`` (HTML:
     the events in view as a table, for screen readers), ``figure``
-    (FigureWidget). :meth:`visible` returns the events in view; :meth:`select` opens one.
+    (FigureWidget), ``browser_filter`` (the :class:`~armscontrol.timeline_filter.TimelineFilter`
+    that filters in the browser). :meth:`visible` returns the events in view; :meth:`select`
+    opens one.
+
+    Once the explorer is on a page, the date slider and the treaty, actor and search boxes are
+    drawn by the browser (armscontrol/timeline_filter.js), busy kernel or not, and the kernel
+    updates the status line, the list, the data table and the detail panel. Until then (or with
+    no browser at all, as in tests), :meth:`refresh` draws the figure from the kernel.
     """
 
     def __init__(self, events: pd.DataFrame, treaties: pd.DataFrame | None,
@@ -707,7 +714,9 @@ class TimelineExplorer:
         self._drawn_filters: dict[str, Any] | None = None
         self._busy = False
         static = timeline_figure(self.events, treaties)
-        self.figure = go.FigureWidget(static)
+        from armscontrol.timeline_filter import TimelineFigure, TimelineFilter, event_rows
+
+        self.figure = TimelineFigure(static)
         self._actor_traces = {t.name: t for t in event_traces(self.figure)}
         self._period_traces = {t.name.removesuffix(" (period)"): t for t in self.figure.data
                                if getattr(t, "meta", None) == "periods"}
@@ -742,6 +751,13 @@ class TimelineExplorer:
                         *self.actor_boxes.values()]:
             control.observe(self._on_filter, names="value")
         self.events_menu.observe(self._on_menu, names="value")
+        self.browser_filter = TimelineFilter(
+            controls={"dates": self.date_range.model_id, "search": self.search.model_id,
+                      "treaties": {k: box.model_id for k, box in self.treaty_boxes.items()},
+                      "actors": {k: box.model_id for k, box in self.actor_boxes.items()}},
+            events=event_rows(self.events, _marker_columns(self.events)),
+            months=[m.strftime("%Y-%m-%d") for m in months], no_match=_no_match_annotation(),
+            layout=widgets.Layout(display="none"))
         # Zooming in the plot (drag, or the preset buttons above it) redraws in the browser at
         # once; the kernel then moves the slider to match, which updates the list of events.
         self.figure.layout.on_change(self._on_zoom, "xaxis.range")
@@ -752,7 +768,7 @@ class TimelineExplorer:
                           *self.actor_boxes.values()],
                          layout=widgets.Layout(flex_flow="row wrap", align_items="center")),
             self.search, self.status, self.figure, self.events_menu, self.detail,
-            self.data_table])
+            self.data_table, self.browser_filter])
         self.widget.add_class("ac-timeline-explorer")
         self.status.add_class("ac-timeline-status")
         self.detail.add_class("ac-timeline-detail")
@@ -809,7 +825,9 @@ class TimelineExplorer:
         The figure's markers are the events passing the treaty, actor and text filters; the date
         window is the x range. So a move of the date slider only changes the axis range (a cheap
         redraw: the markers outside the window are off the plot), and the marker data are sent
-        again only when another filter changed.
+        again only when another filter changed. Once a browser draws the filters
+        (``browser_filter.browser_draws``), the kernel leaves markers, range and note to it and
+        only rings the selection.
         """
         filters = self._filters()
         candidates = filter_events(self.events, **filters)
@@ -818,10 +836,11 @@ class TimelineExplorer:
         if self.selected not in set(shown["event_id"]):
             self.selected = None
         view = [start.strftime("%Y-%m-%d"), (end + pd.Timedelta(days=1)).strftime("%Y-%m-%d")]
+        kernel_draws = not self.browser_filter.browser_draws
         self._busy = True
         try:
             with self.figure.batch_update():
-                if filters != self._drawn_filters:
+                if kernel_draws and filters != self._drawn_filters:
                     self._drawn_filters = filters
                     for actor, trace in self._actor_traces.items():
                         cols = _marker_columns(candidates[candidates["primary_actor"] == actor])
@@ -830,9 +849,9 @@ class TimelineExplorer:
                         trace.customdata, trace.hovertext = cols["customdata"], cols["hovertext"]
                         self._period_traces[actor].x = cols["span_x"]
                         self._period_traces[actor].y = cols["span_y"]
-                if list(self.figure.layout.xaxis.range or []) != view:
+                if kernel_draws and list(self.figure.layout.xaxis.range or []) != view:
                     self.figure.layout.xaxis.range = view
-                if bool(self.figure.layout.annotations) != shown.empty:
+                if kernel_draws and bool(self.figure.layout.annotations) != shown.empty:
                     self.figure.layout.annotations = [_no_match_annotation()] if shown.empty else []
                 self._draw_selection()
         finally:
