@@ -9,10 +9,12 @@ Two entry points:
   Buttons above the plot (plotly's own controls, so they work in the browser with no kernel and in
   static HTML) jump between 1977–2026, each treaty's life and October 2018.
 * :func:`timeline_explorer` wraps the figure in ipywidgets: a month range slider, treaty and actor
-  check boxes and a text search filter the events; clicking a marker, or choosing from the
-  drop-down list of events in view, opens the event's detail panel — the summary, the date with
-  its precision, and its source. An event reported in one of the two articles shows the verbatim
-  quote highlighted inside its paragraph of the article, and names who said it and where.
+  check boxes and a text search filter the events (in the browser, by
+  :mod:`armscontrol.timeline_filter`, so the plot follows at once even while the kernel is busy);
+  clicking a marker, or choosing from the drop-down list of events in view, opens the event's
+  detail panel — the summary, the date with its precision, and its source. An event reported in
+  one of the two articles shows the verbatim quote highlighted inside its paragraph of the
+  article, and names who said it and where.
 
 Students' own events
 --------------------
@@ -685,6 +687,19 @@ def _months(first: pd.Timestamp, last: pd.Timestamp) -> list[pd.Timestamp]:
     return list(pd.date_range(first, last, freq="MS"))
 
 
+def _key_figure(figure: go.Figure) -> dict[str, Any]:
+    """Return the key of a :func:`timeline_figure` as a plotly figure of its own (plain JSON):
+    its legend-only traces and both legends, laid out in rows, with no axes (140 px high)."""
+    legends = {name: figure.layout[name].to_plotly_json() for name in ("legend", "legend2")}
+    legends["legend"].update(orientation="h", x=0, y=1, xanchor="left", yanchor="top")
+    legends["legend2"].update(orientation="h", x=0, y=0, xanchor="left", yanchor="bottom")
+    return {"data": [t.to_plotly_json() for t in figure.data if t.meta == "key"],
+            "layout": {**legends, "height": 140, "margin": {"l": 10, "r": 10, "t": 0, "b": 0},
+                       "xaxis": {"visible": False}, "yaxis": {"visible": False},
+                       "font": {"color": "#2a3f5f"}, "paper_bgcolor": "white",
+                       "plot_bgcolor": "white", "hovermode": False}}
+
+
 class TimelineExplorer:
     """The timeline explorer: filters, a FigureWidget updated in place, and a detail panel.
 
@@ -716,7 +731,15 @@ class TimelineExplorer:
         static = timeline_figure(self.events, treaties)
         from armscontrol.timeline_filter import TimelineFigure, TimelineFilter, event_rows
 
-        self.figure = TimelineFigure(static)
+        # The explorer draws the key (the legends) apart, once, under the plot (the browser
+        # filter draws it): inside the plot, plotly.js redrew its 24 legend-only traces and two
+        # legends on every filter change, about half of each redraw
+        # (benchmarks/bench_timeline_filter.py). The picture stored for readers without a kernel
+        # is the whole static figure, key included.
+        self._static_figure = static
+        self.figure = TimelineFigure(data=[t for t in static.data if t.meta != "key"],
+                                     layout=static.layout)
+        self.figure.update_layout(showlegend=False, margin={"r": 30, "b": 60})
         self._actor_traces = {t.name: t for t in event_traces(self.figure)}
         self._period_traces = {t.name.removesuffix(" (period)"): t for t in self.figure.data
                                if getattr(t, "meta", None) == "periods"}
@@ -757,7 +780,7 @@ class TimelineExplorer:
                       "actors": {k: box.model_id for k, box in self.actor_boxes.items()}},
             events=event_rows(self.events, _marker_columns(self.events)),
             months=[m.strftime("%Y-%m-%d") for m in months], no_match=_no_match_annotation(),
-            layout=widgets.Layout(display="none"))
+            key=_key_figure(static))
         # Zooming in the plot (drag, or the preset buttons above it) redraws in the browser at
         # once; the kernel then moves the slider to match, which updates the list of events.
         self.figure.layout.on_change(self._on_zoom, "xaxis.range")
@@ -767,8 +790,8 @@ class TimelineExplorer:
                           widgets.HTML("&nbsp;&nbsp;<b>Actor:</b>&nbsp;"),
                           *self.actor_boxes.values()],
                          layout=widgets.Layout(flex_flow="row wrap", align_items="center")),
-            self.search, self.status, self.figure, self.events_menu, self.detail,
-            self.data_table, self.browser_filter])
+            self.search, self.status, self.figure, self.browser_filter, self.events_menu,
+            self.detail, self.data_table])
         self.widget.add_class("ac-timeline-explorer")
         self.status.add_class("ac-timeline-status")
         self.detail.add_class("ac-timeline-detail")
@@ -784,7 +807,7 @@ class TimelineExplorer:
         # While outputs are refreshed, also hand over the figure as it first appears, which
         # tools/refresh_outputs.py stores as a picture for readers without a kernel.
 
-        bundle.update(figures.first_state(self.figure))
+        bundle.update(figures.first_state(self._static_figure))
         return bundle
 
     # -- filtering ---------------------------------------------------------------------------

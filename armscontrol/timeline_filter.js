@@ -8,6 +8,9 @@
 // Python), and only updates what needs Python: the status line, the list of events, the data
 // table and the detail panel.
 //
+// It also draws the timeline's key (legends) once, in its own element under the plot, so that
+// the plot's redraws do not redraw it.
+//
 // filterEvents gives exactly armscontrol.timeline.filter_events's answer on the rows the Python
 // side exports (tests/test_timeline_filter_js.py runs both on the real events).
 
@@ -198,6 +201,14 @@ async function render({ model, el }) {
       return;
     }
     draw();  // redraws only if the figure does not already show these filters
+    const key = model.get("key");
+    if (key && key.data && !el.querySelector(".js-plotly-plot")) {
+      const div = document.createElement("div");
+      div.className = "ac-timeline-key";
+      el.appendChild(div);
+      window.Plotly.newPlot(div, key.data, key.layout,
+                            { staticPlot: true, displayModeBar: false, responsive: true });
+    }
     if (!model.get("browser_draws")) {
       model.set("browser_draws", true);
       model.save_changes();

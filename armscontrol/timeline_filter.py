@@ -1,6 +1,6 @@
 """The timeline explorer's filters, run in the browser: an anywidget and the rows it filters.
 
-:class:`TimelineFilter` is an invisible widget inside the explorer. Its JavaScript
+:class:`TimelineFilter` is a widget inside the explorer, under the plot. Its JavaScript
 (``timeline_filter.js`` beside this file, shipped in the package: nothing comes from a CDN)
 listens to the explorer's date slider, treaty and actor boxes and search box in the page, filters
 the events itself and redraws the plotly figure with ``Plotly.restyle`` / ``Plotly.relayout``, so
@@ -8,7 +8,9 @@ a filter change is drawn in a frame or two whether the kernel is free or busy. O
 the figure it sets ``browser_draws``; from then on the kernel leaves the markers, the x range and
 the "no events" note to the browser (plotly's widget reports the redraw back, so
 ``explorer.figure`` follows) and only updates the status line, the list of events, the data table
-and the detail panel.
+and the detail panel. It also draws the timeline's key (the legends) once, under the plot: kept
+inside the plot, the key's 24 legend-only traces and two legends were redrawn with every filter
+change, about half of each redraw.
 
 :func:`event_rows` is what the browser filters: the events sent once, with what
 ``armscontrol.timeline.filter_events`` looks at and what the figure draws.
@@ -57,7 +59,8 @@ class TimelineFilter(anywidget.AnyWidget):
     ``controls``: the ipywidgets model ids of the controls, ``{"dates": id, "search": id,
     "treaties": {lane: id}, "actors": {actor: id}}``. ``events``: :func:`event_rows`.
     ``months``: the slider's options as "YYYY-MM-01". ``no_match``: the plotly annotation shown
-    when no event is in view. ``browser_draws``: set by the browser once it draws the filters.
+    when no event is in view. ``key``: the timeline's key (legend-only traces and legends) as a
+    plotly figure, which the browser draws once in this widget. ``browser_draws``: set by the browser once it draws the filters.
     """
 
     _esm = ESM_PATH
@@ -65,6 +68,7 @@ class TimelineFilter(anywidget.AnyWidget):
     events = traitlets.List().tag(sync=True)
     months = traitlets.List().tag(sync=True)
     no_match = traitlets.Dict().tag(sync=True)
+    key = traitlets.Dict().tag(sync=True)
     browser_draws = traitlets.Bool(False).tag(sync=True)
 
 
