@@ -177,13 +177,14 @@ async function render({ model, el }) {
            { treaties: ticked(treaties), actors: ticked(actors), text: search.get("value") },
            dateWindow(months, dates.get("index")), noMatch);
   };
-  // Drawn after the control's own change has been sent to the kernel (the change event fires
-  // inside the control's model.set, before its save), so that the kernel hears the control
-  // first and the redraw second; a burst of key presses is drawn once.
+  // Drawn in a microtask: right after the control's own code, which sends the change to the
+  // kernel (the change event fires inside the control's model.set, before its save), so that
+  // the kernel hears the control first and the redraw second; changes made together (a preset,
+  // a kernel update of several controls) are drawn once.
   const schedule = () => {
     if (!queued) {
       queued = true;
-      setTimeout(draw, 0);
+      queueMicrotask(draw);
     }
   };
   const listeners = [[dates, "change:index"], [search, "change:value"],
