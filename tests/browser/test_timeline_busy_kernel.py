@@ -2,7 +2,8 @@
 
 A notebook shows the explorer, then runs ``time.sleep`` in its next cell. While the kernel
 sleeps, the date slider (ArrowRight on its lower handle) moves the plot's x range by a month,
-and Space on the INF box takes exactly the INF events off the plot: the browser draws them
+Space on the INF box takes exactly the INF events off the plot, and a word typed in the search
+box keeps exactly the events that name it: the browser draws them
 (armscontrol/timeline_filter.js), and the status line, which only the kernel writes, has not
 moved. When the kernel is free, the status line, the list of events and the data table follow,
 and the drawing stays as the browser drew it (the kernel does not redraw it late).
@@ -99,6 +100,14 @@ def test_filters_redraw_while_the_kernel_is_busy(jupyterlab, offline_page, tmp_p
     not_inf = int((events["lane"] != "INF").sum())
     _wait(page, f"() => ({EVENT_POINTS})() === {not_inf}", "the INF markers to go",
           timeout_ms=5_000)
+    # A search ("Treaty": any case) keeps the events that name it, in every lane still ticked.
+    searched = timeline.filter_events(events, treaties=["New START", "other"], text="treaty")
+    assert 0 < len(searched) < not_inf
+    search = page.locator(f"{TIMELINE} .widget-text input").first
+    search.focus()
+    page.keyboard.type("Treaty")
+    _wait(page, f"() => ({EVENT_POINTS})() === {len(searched)}", "the search to filter",
+          timeout_ms=5_000)
     # All of it drawn by the browser alone: the kernel is still asleep and has not written.
     assert page.evaluate(BUSY), "the kernel woke up too soon: raise BUSY_SECONDS"
     assert page.evaluate(STATUS).startswith(f"{total} of {total}")
@@ -106,16 +115,16 @@ def test_filters_redraw_while_the_kernel_is_busy(jupyterlab, offline_page, tmp_p
     # When the kernel is free, the status line, the list and the table follow.
     start, end = pd.Timestamp(second), pd.Timestamp(full[1]) - pd.Timedelta(days=1)
     shown = timeline.filter_events(events, start=start, end=end,
-                                   treaties=["New START", "other"])
+                                   treaties=["New START", "other"], text="Treaty")
     n = len(shown)
-    assert 0 < n <= not_inf < total
+    assert 0 < n <= len(searched)
     harness.wait_kernel_idle(page, timeout_ms=(BUSY_SECONDS + 60) * 1000)
     _wait(page, f"() => ({STATUS})().startsWith('{n} of {total} events')", "the status line")
     _wait(page, f"() => ({MENU_OPTIONS})() === {n + 1}", "the list of events in view")
     _wait(page, f"() => ({TABLE_ROWS})() === {n}", "the data table")
     # And the drawing is still the browser's: nothing redrew it from stale data meanwhile.
     page.wait_for_timeout(1_000)
-    assert page.evaluate(EVENT_POINTS) == not_inf
+    assert page.evaluate(EVENT_POINTS) == len(searched)
     assert page.evaluate(X_RANGE)[0].startswith(second)
     assert harness.output_errors(page) == []
     assert page.blocked == []
