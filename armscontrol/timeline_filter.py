@@ -10,7 +10,7 @@ the "no events" note to the browser (plotly's widget reports the redraw back, so
 ``explorer.figure`` follows) and only updates the status line, the list of events, the data table
 and the detail panel. It also draws the timeline's key (the legends) once, under the plot: kept
 inside the plot, the key's 24 legend-only traces and two legends were redrawn with every filter
-change, about half of each redraw.
+change.
 
 :func:`event_rows` is what the browser filters: the events sent once, with what
 ``armscontrol.timeline.filter_events`` looks at and what the figure draws.
