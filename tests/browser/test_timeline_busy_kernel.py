@@ -6,7 +6,8 @@ Space on the INF box takes exactly the INF events off the plot, and a word typed
 box keeps exactly the events that name it: the browser draws them
 (armscontrol/timeline_filter.js), and the status line, which only the kernel writes, has not
 moved. When the kernel is free, the status line, the list of events and the data table follow,
-and the drawing stays as the browser drew it (the kernel does not redraw it late).
+the drawing stays as the browser drew it (the kernel does not redraw it late), and a click on a
+marker opens that event.
 """
 from __future__ import annotations
 
@@ -29,6 +30,20 @@ X_RANGE = f"() => {GRAPH}._fullLayout.xaxis.range.map(String)"
 STATUS = "() => (document.querySelector('.ac-timeline-status') || {}).textContent || ''"
 MENU_OPTIONS = f"() => document.querySelectorAll('{TIMELINE} .widget-dropdown option').length"
 TABLE_ROWS = f"() => document.querySelectorAll('{TIMELINE} .ac-data-table tbody tr').length"
+# Screen coordinates of an event's marker, or null if it is not drawn.
+POINT_CENTRE = f"""(id) => {{
+    for (const g of document.querySelectorAll('{TIMELINE} .scatterlayer .trace')) {{
+        const cd = g.__data__;
+        if (!cd || !cd[0] || cd[0].trace.meta !== 'events') continue;
+        const k = (cd[0].trace.customdata || []).findIndex(c => c[0] === id);
+        if (k < 0) continue;
+        const point = [...g.querySelectorAll('path.point')].find(p => p.__data__.i === k);
+        if (!point) return null;
+        const r = point.getBoundingClientRect();
+        return [r.x + r.width / 2, r.y + r.height / 2];
+    }}
+    return null;
+}}"""
 BUSY = "() => !!document.querySelector(\".jp-Notebook-ExecutionIndicator[data-status='busy']\")"
 
 
@@ -126,5 +141,15 @@ def test_filters_redraw_while_the_kernel_is_busy(jupyterlab, offline_page, tmp_p
     page.wait_for_timeout(1_000)
     assert page.evaluate(EVENT_POINTS) == len(searched)
     assert page.evaluate(X_RANGE)[0].startswith(second)
+    # A click on a marker opens that event: the kernel's copy of the figure followed the
+    # browser's redraw (a click names the point by its index in the drawn trace).
+    event = shown.iloc[-1]
+    centre = page.evaluate(POINT_CENTRE, event.event_id)
+    assert centre is not None, f"{event.event_id} is not drawn"
+    page.mouse.move(*centre)
+    page.mouse.click(*centre)
+    _wait(page, "(t) => { const h = document.querySelector('.ac-event-detail h4');"
+                " return h && h.textContent === t; }", f"the detail of {event.event_id}",
+          arg=event.title, timeout_ms=15_000)
     assert harness.output_errors(page) == []
     assert page.blocked == []
