@@ -9,10 +9,12 @@ Two entry points:
   Buttons above the plot (plotly's own controls, so they work in the browser with no kernel and in
   static HTML) jump between 1977–2026, each treaty's life and October 2018.
 * :func:`timeline_explorer` wraps the figure in ipywidgets: a month range slider, treaty and actor
-  check boxes and a text search filter the events; clicking a marker, or choosing from the
-  drop-down list of events in view, opens the event's detail panel — the summary, the date with
-  its precision, and its source. An event reported in one of the two articles shows the verbatim
-  quote highlighted inside its paragraph of the article, and names who said it and where.
+  check boxes and a text search filter the events (in the browser, by
+  :mod:`armscontrol.timeline_filter`, so the plot follows at once even while the kernel is busy);
+  clicking a marker, or choosing from the drop-down list of events in view, opens the event's
+  detail panel — the summary, the date with its precision, and its source. An event reported in
+  one of the two articles shows the verbatim quote highlighted inside its paragraph of the
+  article, and names who said it and where.
 
 Students' own events
 --------------------
@@ -685,6 +687,19 @@ def _months(first: pd.Timestamp, last: pd.Timestamp) -> list[pd.Timestamp]:
     return list(pd.date_range(first, last, freq="MS"))
 
 
+def _key_figure(figure: go.Figure) -> dict[str, Any]:
+    """Return the key of a :func:`timeline_figure` as a plotly figure of its own (plain JSON):
+    its legend-only traces and both legends, laid out in rows, with no axes (140 px high)."""
+    legends = {name: figure.layout[name].to_plotly_json() for name in ("legend", "legend2")}
+    legends["legend"].update(orientation="h", x=0, y=1, xanchor="left", yanchor="top")
+    legends["legend2"].update(orientation="h", x=0, y=0, xanchor="left", yanchor="bottom")
+    return {"data": [t.to_plotly_json() for t in figure.data if t.meta == "key"],
+            "layout": {**legends, "height": 140, "margin": {"l": 10, "r": 10, "t": 0, "b": 0},
+                       "xaxis": {"visible": False}, "yaxis": {"visible": False},
+                       "font": {"color": "#2a3f5f"}, "paper_bgcolor": "white",
+                       "plot_bgcolor": "white", "hovermode": False}}
+
+
 class TimelineExplorer:
     """The timeline explorer: filters, a FigureWidget updated in place, and a detail panel.
 
@@ -693,7 +708,14 @@ class TimelineExplorer:
     ``treaty_boxes`` / ``actor_boxes`` (dicts of Checkbox), ``search`` (Text), ``events_menu``
     (Dropdown of the events in view), ``detail`` (HTML), ``status`` (HTML), ``data_table`` (HTML:
     the events in view as a table, for screen readers), ``figure``
-    (FigureWidget). :meth:`visible` returns the events in view; :meth:`select` opens one.
+    (FigureWidget), ``browser_filter`` (the :class:`~armscontrol.timeline_filter.TimelineFilter`
+    that filters in the browser). :meth:`visible` returns the events in view; :meth:`select`
+    opens one.
+
+    Once the explorer is on a page, the date slider and the treaty, actor and search boxes are
+    drawn by the browser (armscontrol/timeline_filter.js), busy kernel or not, and the kernel
+    updates the status line, the list, the data table and the detail panel. Until then (or with
+    no browser at all, as in tests), :meth:`refresh` draws the figure from the kernel.
     """
 
     def __init__(self, events: pd.DataFrame, treaties: pd.DataFrame | None,
@@ -707,7 +729,17 @@ class TimelineExplorer:
         self._drawn_filters: dict[str, Any] | None = None
         self._busy = False
         static = timeline_figure(self.events, treaties)
-        self.figure = go.FigureWidget(static)
+        from armscontrol.timeline_filter import TimelineFigure, TimelineFilter, event_rows
+
+        # The explorer draws the key (the legends) apart, once, under the plot (the browser
+        # filter draws it): inside the plot, plotly.js redrew its 24 legend-only traces and two
+        # legends on every filter change (benchmarks/bench_timeline_filter.py, treaty box:
+        # median 85 ms with the key inside, 51 ms without, same machine). The picture stored
+        # for readers without a kernel is the whole static figure, key included.
+        self._static_figure = static
+        self.figure = TimelineFigure(data=[t for t in static.data if t.meta != "key"],
+                                     layout=static.layout)
+        self.figure.update_layout(showlegend=False, margin={"r": 30, "b": 60})
         self._actor_traces = {t.name: t for t in event_traces(self.figure)}
         self._period_traces = {t.name.removesuffix(" (period)"): t for t in self.figure.data
                                if getattr(t, "meta", None) == "periods"}
@@ -742,6 +774,13 @@ class TimelineExplorer:
                         *self.actor_boxes.values()]:
             control.observe(self._on_filter, names="value")
         self.events_menu.observe(self._on_menu, names="value")
+        self.browser_filter = TimelineFilter(
+            controls={"dates": self.date_range.model_id, "search": self.search.model_id,
+                      "treaties": {k: box.model_id for k, box in self.treaty_boxes.items()},
+                      "actors": {k: box.model_id for k, box in self.actor_boxes.items()}},
+            events=event_rows(self.events, _marker_columns(self.events)),
+            months=[m.strftime("%Y-%m-%d") for m in months], no_match=_no_match_annotation(),
+            key=_key_figure(static))
         # Zooming in the plot (drag, or the preset buttons above it) redraws in the browser at
         # once; the kernel then moves the slider to match, which updates the list of events.
         self.figure.layout.on_change(self._on_zoom, "xaxis.range")
@@ -751,8 +790,8 @@ class TimelineExplorer:
                           widgets.HTML("&nbsp;&nbsp;<b>Actor:</b>&nbsp;"),
                           *self.actor_boxes.values()],
                          layout=widgets.Layout(flex_flow="row wrap", align_items="center")),
-            self.search, self.status, self.figure, self.events_menu, self.detail,
-            self.data_table])
+            self.search, self.status, self.figure, self.browser_filter, self.events_menu,
+            self.detail, self.data_table])
         self.widget.add_class("ac-timeline-explorer")
         self.status.add_class("ac-timeline-status")
         self.detail.add_class("ac-timeline-detail")
@@ -768,7 +807,7 @@ class TimelineExplorer:
         # While outputs are refreshed, also hand over the figure as it first appears, which
         # tools/refresh_outputs.py stores as a picture for readers without a kernel.
 
-        bundle.update(figures.first_state(self.figure))
+        bundle.update(figures.first_state(self._static_figure))
         return bundle
 
     # -- filtering ---------------------------------------------------------------------------
@@ -809,7 +848,9 @@ class TimelineExplorer:
         The figure's markers are the events passing the treaty, actor and text filters; the date
         window is the x range. So a move of the date slider only changes the axis range (a cheap
         redraw: the markers outside the window are off the plot), and the marker data are sent
-        again only when another filter changed.
+        again only when another filter changed. Once a browser draws the filters
+        (``browser_filter.browser_draws``), the kernel leaves markers, range and note to it and
+        only rings the selection.
         """
         filters = self._filters()
         candidates = filter_events(self.events, **filters)
@@ -818,10 +859,11 @@ class TimelineExplorer:
         if self.selected not in set(shown["event_id"]):
             self.selected = None
         view = [start.strftime("%Y-%m-%d"), (end + pd.Timedelta(days=1)).strftime("%Y-%m-%d")]
+        kernel_draws = not self.browser_filter.browser_draws
         self._busy = True
         try:
             with self.figure.batch_update():
-                if filters != self._drawn_filters:
+                if kernel_draws and filters != self._drawn_filters:
                     self._drawn_filters = filters
                     for actor, trace in self._actor_traces.items():
                         cols = _marker_columns(candidates[candidates["primary_actor"] == actor])
@@ -830,9 +872,9 @@ class TimelineExplorer:
                         trace.customdata, trace.hovertext = cols["customdata"], cols["hovertext"]
                         self._period_traces[actor].x = cols["span_x"]
                         self._period_traces[actor].y = cols["span_y"]
-                if list(self.figure.layout.xaxis.range or []) != view:
+                if kernel_draws and list(self.figure.layout.xaxis.range or []) != view:
                     self.figure.layout.xaxis.range = view
-                if bool(self.figure.layout.annotations) != shown.empty:
+                if kernel_draws and bool(self.figure.layout.annotations) != shown.empty:
                     self.figure.layout.annotations = [_no_match_annotation()] if shown.empty else []
                 self._draw_selection()
         finally:

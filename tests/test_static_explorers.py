@@ -48,9 +48,13 @@ def test_explorers_send_their_first_state_only_while_outputs_are_refreshed(
         assert bundle["text/plain"] == plain["text/plain"]
         assert plain["text/plain"].endswith(figures.RUN_THIS_CELL)  # the line beside the picture
         assert "Explorer(" not in plain["text/plain"]  # not a Python repr
-        # The figure as it is drawn: same traces, same layout title.
-        assert len(state["data"]) == len(figure.data)
-        assert state["layout"].get("title") == figure.to_plotly_json()["layout"].get("title")
+        # The figure as it is drawn: same traces (the timeline's key is drawn apart, under its
+        # plot, by its browser filter), same layout title.
+        key = explorer.browser_filter.key["data"] if explorer is timeline_explorer else []
+        assert len(state["data"]) == len(figure.data) + len(key)
+        assert [t["meta"] for t in key] == ["key"] * len(key)
+        title = figure.to_plotly_json()["layout"].get("title")
+        assert (state["layout"].get("title") or {}) == (title or {})  # {} and None: no title
 
 
 def _explorer_notebook(state: dict) -> nbformat.NotebookNode:

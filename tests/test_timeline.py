@@ -451,3 +451,48 @@ def test_event_card_shows_a_partial_record_with_its_source():
     assert "rbc.ru" in card and "launcher totals are not in our reference" in card
     with pytest.raises(KeyError, match="no event 'nope'"):
         tl.event_card("nope")
+
+
+def _sent(figure) -> list[str]:
+    """Start recording the plotly messages the kernel sends to the figure's views."""
+    sent: list[str] = []
+    for name in ("_py2js_restyle", "_py2js_relayout", "_py2js_update"):
+        figure.observe(lambda change, name=name: sent.append(name) if change["new"] else None,
+                       names=name)
+    return sent
+
+
+def test_once_the_browser_draws_the_kernel_leaves_the_figure_to_it(explorer):
+    # timeline_filter.js sets browser_draws once it has found the figure on the page
+    explorer.browser_filter.browser_draws = True
+    sent = _sent(explorer.figure)
+    explorer.treaty_boxes["New START"].value = False
+    months = [value for _, value in explorer.date_range.options]
+    october = months.index(pd.Timestamp("2018-10-01"))
+    explorer.date_range.index = (october, october)
+    assert sent == []  # no marker data, no x range: the browser has drawn them
+    assert _marker_count(explorer.figure) == 6
+    assert list(explorer.figure.layout.xaxis.range) != ["2018-10-01", "2018-11-01"]
+    # ... but the status line, the list and the table follow
+    assert explorer.status.value.startswith("3 of 6 events")
+    assert [v for _, v in explorer.events_menu.options][1:] == ["announce", "reply", "reply2"]
+    assert explorer.data_table.value.count("</tr>") == 4  # the header row and three events
+
+    # The browser's restyle, as plotly's widget reports it: Python's figure follows it, and it is
+    # not sent back to the view it came from (which would replot the whole figure again).
+    traces = [i for i, t in enumerate(explorer.figure.data) if t.meta in ("events", "periods")]
+    shown = tl.filter_events(explorer.events, treaties=["INF", "other"])
+    columns = {i: tl._marker_columns(shown[shown["primary_actor"] ==
+                                          explorer.figure.data[i].name.removesuffix(" (period)")])
+               for i in traces}
+    events = {i: explorer.figure.data[i].meta == "events" for i in traces}
+    explorer.figure.plotly_restyle({
+        "x": [columns[i]["x" if events[i] else "span_x"] for i in traces],
+        "y": [columns[i]["y" if events[i] else "span_y"] for i in traces],
+        "customdata": [columns[i]["customdata"] if events[i] else None for i in traces],
+    }, traces, source_view_id="the-browser-view")
+    assert _marker_count(explorer.figure) == 5 and sent == []
+    assert all(explorer.figure.data[i].customdata is None for i in traces if not events[i])
+    # What the kernel itself changes (the ring around a chosen event) is still sent.
+    explorer.select("reply2")
+    assert sent == ["_py2js_update"] and list(explorer._selected_trace.x) == ["2018-10-22"]
