@@ -61,6 +61,10 @@ RING_COLOURS: tuple[str, ...] = tuple(OKABE_ITO[name] for name in (
     "vermillion", "blue", "bluish green", "reddish purple", "orange", "sky blue", "yellow"))
 #: Line styles that tell apart the range claims of one system (each claimant its own dash).
 CLAIM_DASHES: tuple[str, ...] = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+#: Line styles of the INF Treaty's 500 km and 5,500 km rings: dash patterns (px) that no
+#: range claim uses, so the reference rings differ from every claim by dash, not only by their
+#: grey colour and thinner line.
+INF_BAND_DASHES: tuple[str, str] = ("2px,4px", "10px,4px,2px,4px,2px,4px")
 WHAT_IF_COLOUR = OKABE_ITO["black"]
 
 #: The map views range_map accepts.
@@ -504,7 +508,7 @@ def _draw_range_map(figure: go.Figure, systems, bases, *, view: str, inf_band: b
 
     if inf_band:
         for i, base in enumerate(base_rows):
-            for km, dash in zip(inf.band_km()[::2], ("dot", "dash")):
+            for km, dash in zip(inf.band_km()[::2], INF_BAND_DASHES):
                 lons, lats = geo.range_ring(base["lat"], base["lon"], km, ring_points)
                 traces.append(_ring_trace(
                     lons, lats, f"INF band: {km:,} km", "#777777", dash,

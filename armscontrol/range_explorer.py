@@ -274,7 +274,7 @@ def explorer_figure(system_row: pd.Series, claims: pd.DataFrame, base: pd.Series
         add("what_if", _circle(km, maps.WHAT_IF_COLOUR if km == what_if_km else HIDDEN,
                                "solid", 2.5, f"What if: {km:,} km"))
     legend = [_legend_entry("What if (slider)", maps.WHAT_IF_COLOUR, "solid", 2.5)]
-    for km, dash in zip(inf.band_km()[::2], ("dot", "dash")):
+    for km, dash in zip(inf.band_km()[::2], maps.INF_BAND_DASHES):
         add("inf", _circle(km, INF_COLOUR if inf_band else HIDDEN, dash, 1.2,
                            f"INF band: {km:,} km"))
         legend.append(_legend_entry(f"INF band: {km:,} km", INF_COLOUR, dash, 1.2))

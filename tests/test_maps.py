@@ -111,6 +111,10 @@ def test_range_map_draws_each_claim_and_the_inf_band(tables):
     assert claim_traces[0].hovertext == "Shorty: more than 2,000 km (Claimant B)"
     assert len({t.line.dash for t in claim_traces}) == 2  # claims told apart by dash...
     assert {t.line.color for t in claim_traces} == {maps.RING_COLOURS[0]}  # ...one colour
+    band = [t for t in fig.data if t.name.startswith("INF band")]
+    # the INF Treaty's reference rings have dashes of their own, shared by no claim
+    assert len({t.line.dash for t in band}) == 2
+    assert not {t.line.dash for t in band} & set(maps.CLAIM_DASHES)
     # the rings are where they should be (coordinates are rounded to 0.001 degree, ~100 m)
     for trace, km in ((claim_traces[0], 2000), (claim_traces[1], 480),
                       (fig.data[names.index("INF band: 5,500 km")], 5500)):
