@@ -29,11 +29,10 @@ import os
 
 from typing import TYPE_CHECKING
 
-import nbformat
-
 from armscontrol import DATA_DIR
 
 if TYPE_CHECKING:  # for the type hints only
+    import nbformat
     import pandas as pd
     import plotly.graph_objects as go
 
@@ -134,6 +133,11 @@ def add_explorer_fallbacks(nb: nbformat.NotebookNode, render: bool = True) -> in
     instead of printing "Error displaying widget: model not found"). With ``render=False`` (no
     Chromium) only the JSON is removed.
     """
+    # Imported here, not at module level: nbformat loads jsonschema and its format checkers
+    # (about 0.1 s), which importing this module need not cost. (A kernel that shows a plotly
+    # figure or widget loads nbformat all the same: plotly's notebook renderers import it.)
+    import nbformat
+
     count = 0
     for cell in nb.cells:
         outputs = cell.get("outputs", [])
