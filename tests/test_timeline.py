@@ -451,3 +451,23 @@ def test_event_card_shows_a_partial_record_with_its_source():
     assert "rbc.ru" in card and "launcher totals are not in our reference" in card
     with pytest.raises(KeyError, match="no event 'nope'"):
         tl.event_card("nope")
+
+
+def test_event_card_of_a_shipped_event_matches_the_whole_prepared_chronology():
+    # event_card prepares only the asked-for row of the shipped events.csv: each card must be
+    # the one drawn from the row of the whole prepared table.
+    quotes, sources = data.load_quotes(), data.load_sources()
+    whole = tl.prepare_events(data.load_events(), quotes)
+    assert len(whole) > 50
+    for row in whole.itertuples(index=False):
+        assert tl.event_card(row.event_id).data == tl.event_detail_html(
+            whole[whole["event_id"] == row.event_id].iloc[0], quotes, sources), row.event_id
+
+
+def test_event_card_still_checks_a_whole_student_table():
+    events = data.load_events()
+    broken = tl.add_events(events, [_event("mine", "2019-02-01")])
+    broken.loc[broken["event_id"] == "mine", "treaty"] = "SALT"  # a bad row, not the card's
+    with pytest.raises(DataError, match="unknown treaty 'SALT'"):
+        tl.event_card("peskov_replies", broken)
+    assert "Peskov" in tl.event_card("peskov_replies", events).data
