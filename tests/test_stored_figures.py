@@ -147,3 +147,17 @@ def test_every_stored_figure_is_followed_by_its_data_table(path: Path):
         assert len(table.find("tbody").find_all("tr")) == _drawn_rows(figure) > 0
         # and it is exactly what the stored figure's own data give
         assert "".join(following["data"]["text/html"]) == alternatives_html(go.Figure(figure))
+
+
+def test_importing_figures_does_not_load_nbformat():
+    # nbformat (with jsonschema and its format checkers) is needed only to refresh stored
+    # outputs: figures imports it there, not when it is imported. (maps still loads it:
+    # plotly's notebook renderers, which maps configures on import, import nbformat.)
+    import subprocess
+    import sys
+
+    code = ("import sys, armscontrol.figures, armscontrol.timeline\n"
+            "print(sorted(m for m in ('nbformat', 'jsonschema') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=ROOT).stdout
+    assert out.strip() == "[]"

@@ -496,3 +496,23 @@ def test_once_the_browser_draws_the_kernel_leaves_the_figure_to_it(explorer):
     # What the kernel itself changes (the ring around a chosen event) is still sent.
     explorer.select("reply2")
     assert sent == ["_py2js_update"] and list(explorer._selected_trace.x) == ["2018-10-22"]
+
+
+def test_event_card_of_a_shipped_event_matches_the_whole_prepared_chronology():
+    # event_card prepares only the asked-for row of the shipped events.csv: each card must be
+    # the one drawn from the row of the whole prepared table.
+    quotes, sources = data.load_quotes(), data.load_sources()
+    whole = tl.prepare_events(data.load_events(), quotes)
+    assert len(whole) > 50
+    for row in whole.itertuples(index=False):
+        assert tl.event_card(row.event_id).data == tl.event_detail_html(
+            whole[whole["event_id"] == row.event_id].iloc[0], quotes, sources), row.event_id
+
+
+def test_event_card_still_checks_a_whole_student_table():
+    events = data.load_events()
+    broken = tl.add_events(events, [_event("mine", "2019-02-01")])
+    broken.loc[broken["event_id"] == "mine", "treaty"] = "SALT"  # a bad row, not the card's
+    with pytest.raises(DataError, match="unknown treaty 'SALT'"):
+        tl.event_card("peskov_replies", broken)
+    assert "Peskov" in tl.event_card("peskov_replies", events).data
