@@ -48,7 +48,9 @@ _DATA_TABLE = f'<details class="{data_tables.DETAILS_CLASS}"'
 #: What each interactive control does, for the note printed in its place (class name -> text).
 WIDGET_NOTES = {
     "RangeExplorer": "Interactive range map. In the notebook, menus choose the missile system, "
-                     "the base and the map view; the map redraws the range rings and lists the "
+                     "the base and the map view; a \"What if (km)\" slider draws a ring of any "
+                     "range, a button shows or hides the INF Treaty's 500–5,500 km band, and one "
+                     "button per range claim highlights that claim's ring; under the map, the "
                      "places within reach.",
     "TimelineExplorer": "Interactive timeline. In the notebook, a slider chooses the dates, check "
                         "boxes the treaties and actors, and a search box filters the events; "
