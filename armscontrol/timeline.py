@@ -831,7 +831,9 @@ class TimelineExplorer:
         self.refresh()
 
     def _on_zoom(self, layout: Any, xrange: Any) -> None:
-        if self._busy or not xrange or len(xrange) != 2:
+        # Once the browser draws, it moves the slider after a zoom itself (timeline_filter.js):
+        # a zoom reported here late would move the slider back over newer key presses.
+        if self._busy or self.browser_filter.browser_draws or not xrange or len(xrange) != 2:
             return
         months = [value for _, value in self.date_range.options]
         first = pd.Timestamp(xrange[0]).to_period("M").to_timestamp()

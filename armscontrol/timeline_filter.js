@@ -84,6 +84,20 @@ export function traceColumns(rows) {
   };
 }
 
+/**
+ * Return the slider's index pair [lo, hi] for an x range [from, to] (dates, "YYYY-MM-DD..."):
+ * the months of its first day and of the day before its end, kept within the slider, as
+ * TimelineExplorer._on_zoom does in the kernel when no browser draws.
+ */
+export function sliderIndex(months, range) {
+  const first = `${String(range[0]).slice(0, 7)}-01`;
+  const last = `${dayBefore(String(range[1]).slice(0, 10)).slice(0, 7)}-01`;
+  const top = months[months.length - 1];
+  const lo = first < months[0] ? months[0] : (first > top ? top : first);
+  const hi = last > top ? top : (last < lo ? lo : last);
+  return [months.indexOf(lo), months.indexOf(hi)];
+}
+
 const sameList = (a, b) => a.length === b.length && a.every((v, i) => v === b[i]);
 
 /**
@@ -169,11 +183,22 @@ async function render({ model, el }) {
   };
   let queued = false;
   let alive = true;
+  // Relayouts this module makes are counted until plotly.js has reported them, so that
+  // onZoom below tells them from a zoom or a preset button.
+  let ownRelayouts = 0;
+  const plotly = {
+    restyle: (...args) => window.Plotly.restyle(...args),
+    relayout: (...args) => {
+      ownRelayouts += 1;
+      return Promise.resolve(window.Plotly.relayout(...args))
+        .finally(() => { ownRelayouts -= 1; });
+    },
+  };
   const draw = () => {
     queued = false;
     const gd = graph();
     if (!alive || !gd) return;
-    redraw(window.Plotly, gd, rows,
+    redraw(plotly, gd, rows,
            { treaties: ticked(treaties), actors: ticked(actors), text: search.get("value") },
            dateWindow(months, dates.get("index")), noMatch);
   };
@@ -192,6 +217,21 @@ async function render({ model, el }) {
                      ...Object.values(actors).map((m) => [m, "change:value"])];
   for (const [m, event] of listeners) m.on(event, schedule);
 
+  // A zoom in the plot (a drag, or the preset buttons above it) moves the date slider here, in
+  // the browser; the slider's change then redraws the rest. (Done in the kernel, a zoom reported
+  // late could move the slider back over key presses made since: it lost presses on CI.)
+  const onZoom = (event) => {
+    if (ownRelayouts > 0 || !event || event._doNotReportToPy) return;
+    const range = event["xaxis.range"]
+      || (event["xaxis.range[0]"] !== undefined && [event["xaxis.range[0]"], event["xaxis.range[1]"]]);
+    if (!range || range.length !== 2) return;
+    const index = sliderIndex(months, range);
+    if (index[0] < 0 || index[1] < 0 || sameList(index, dates.get("index"))) return;
+    dates.set("index", index);
+    dates.save_changes();
+  };
+  let zoomTarget = null;
+
   // Wait for the graph (render order is not fixed), then tell the kernel the browser draws.
   let tries = 0;
   const attach = () => {
@@ -201,6 +241,8 @@ async function render({ model, el }) {
       if (tries < 600) setTimeout(attach, 50);  // up to 30 s: a busy page draws plots late
       return;
     }
+    zoomTarget = graph();
+    zoomTarget.on("plotly_relayout", onZoom);
     draw();  // redraws only if the figure does not already show these filters
     const key = model.get("key");
     if (key && key.data && !el.querySelector(".js-plotly-plot")) {
@@ -219,6 +261,7 @@ async function render({ model, el }) {
   return () => {
     alive = false;
     for (const [m, event] of listeners) m.off(event, schedule);
+    if (zoomTarget && zoomTarget.removeListener) zoomTarget.removeListener("plotly_relayout", onZoom);
   };
 }
 

@@ -36,6 +36,7 @@ const out = {
   ids: job.filters.map((f) => m.filterEvents(job.rows, f).map((r) => r.id)),
   columns: job.subsets.map((ids) => m.traceColumns(job.rows.filter((r) => ids.includes(r.id)))),
   windows: job.indexes.map((index) => m.dateWindow(job.months, index)),
+  zooms: (job.zooms || []).map((range) => m.sliderIndex(job.months, range)),
 };
 process.stdout.write(JSON.stringify(out));
 """
@@ -143,3 +144,21 @@ def test_the_browser_gets_every_event_once_with_what_the_filter_reads(explorer):
     vague = next(r for r in rows if r["span"] is not None)
     assert vague["span"][0] == vague["date"] and vague["span"][0] < vague["x"] < vague["span"][1]
     json.dumps(rows)  # plain JSON: what the widget sends
+
+
+def test_a_zoom_moves_the_slider_in_the_browser_as_the_kernel_would(explorer):
+    # Once the browser draws, a zoom (a drag or a preset button) moves the date slider in the
+    # page (sliderIndex), not in the kernel. Same answer as the kernel's _on_zoom: drags land
+    # anywhere in a day, presets on month starts, and ranges beyond the slider are clamped.
+    months = explorer.browser_filter.months
+    zooms = [["2018-10-01", "2018-11-01"], ["2018-10-01 00:00:00", "2018-11-01 00:00:00"],
+             ["1987-12-08 13:45:10.5", "1988-06-01 06:00"], ["1960-01-01", "2040-01-01"],
+             ["2019-08-02", "2019-08-02 12:00"], [months[0], months[-1]],
+             ["2026-02-05", "2030-01-01"], ["1970-01-01", "1977-02-01"]]
+    out = _node({"rows": [], "filters": [], "subsets": [], "indexes": [], "months": months,
+                 "zooms": zooms})
+    assert len(out["zooms"]) == len(zooms)
+    for zoom, got in zip(zooms, out["zooms"]):
+        explorer.date_range.index = (5, 6)  # anything the zoom moves away from
+        explorer._on_zoom(explorer.figure.layout, zoom)
+        assert tuple(got) == tuple(explorer.date_range.index), f"zoom {zoom}"
