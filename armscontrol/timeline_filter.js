@@ -161,6 +161,21 @@ function traceIndexes(gd) {
   return out;
 }
 
+// ipywidgets (8.1) gives a range slider's two handles (role="slider") no accessible name: its
+// description is a separate label they do not point to, and nothing set from Python reaches
+// them (tests/browser/test_accessibility.py). Name the date slider's handles for screen
+// readers: "Dates: first month" and "Dates: last month".
+function nameHandles(el, dates) {
+  const box = el.closest(".ac-timeline-explorer");
+  const handles = box ? box.querySelectorAll(".widget-slider .noUi-handle") : [];
+  const label = dates.get("description") || "Dates";
+  [["lower", "first"], ["upper", "last"]].forEach(([end, word]) => {
+    const handle = [...handles].find((h) => h.classList.contains(`noUi-handle-${end}`));
+    const name = `${label}: ${word} month`;
+    if (handle && handle.getAttribute("aria-label") !== name) handle.setAttribute("aria-label", name);
+  });
+}
+
 async function render({ model, el }) {
   const ids = model.get("controls");
   const manager = model.widget_manager;
@@ -258,7 +273,13 @@ async function render({ model, el }) {
     }
   };
   attach();
+  // The slider may draw after this view (views render in any order): name its handles then.
+  const explorerBox = el.closest(".ac-timeline-explorer");
+  const watcher = new MutationObserver(() => nameHandles(el, dates));
+  if (explorerBox) watcher.observe(explorerBox, { childList: true, subtree: true });
+  nameHandles(el, dates);
   return () => {
+    watcher.disconnect();
     alive = false;
     for (const [m, event] of listeners) m.off(event, schedule);
     if (zoomTarget && zoomTarget.removeListener) zoomTarget.removeListener("plotly_relayout", onZoom);

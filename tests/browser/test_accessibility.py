@@ -39,13 +39,12 @@ def stored_figures(path: str) -> int:
     return sum(PLOTLY_MIME in o.get("data", {}) for c in nb["cells"] for o in c.get("outputs", []))
 
 
-#: The one known serious violation in our outputs, and why it is not fixed here: ipywidgets
-#: (8.1) draws its range sliders (SelectionRangeSlider, IntRangeSlider) with noUiSlider and
-#: gives the two handles (``div.noUi-handle``, role="slider") no accessible name; the widget's
-#: ``description`` is a separate label the handles do not point to. Nothing set from Python
-#: reaches the handles' attributes (noUiSlider's ``handleAttributes`` option is not exposed), so
-#: the fix belongs upstream in ipywidgets. test_slider_handles_are_named is xfail(strict) for it:
-#: it starts to pass, and so fails as XPASS, when a future ipywidgets names the handles.
+#: ipywidgets (8.1) draws its sliders with noUiSlider and gives the handles (``div.noUi-handle``,
+#: role="slider") no accessible name: the widget's ``description`` is a separate label the
+#: handles do not point to, and nothing set from Python reaches them. Our explorers' browser code
+#: names them (armscontrol/timeline_filter.js: "Dates: first month" / "Dates: last month";
+#: armscontrol/range_explorer.js: "What if (km)"), and test_slider_handles_are_named checks that
+#: axe finds no unnamed handle and that the names are ours.
 SLIDER_HANDLE = ("aria-input-field-name", 'class="noUi-handle')
 
 
@@ -80,6 +79,13 @@ def audits(server, browser):
                 harness.wait_for_plots(page, expected, timeout_ms=120_000)
             outputs = page.locator(".jp-OutputArea-output").count()
             tables = page.evaluate(OPEN_DATA_TABLES_JS)
+            # the explorers' browser code names slider handles once the slider has drawn
+            page.wait_for_function(
+                "() => [...document.querySelectorAll('.jp-OutputArea-output .noUi-handle')]"
+                ".every(h => h.hasAttribute('aria-label'))", timeout=30_000)
+            handle_names = page.eval_on_selector_all(
+                ".jp-OutputArea-output .noUi-handle",
+                "hs => hs.map(h => h.getAttribute('aria-label'))")
             found = axe.violations(page)
             harness.delete_sessions(page, server)
         finally:
@@ -87,9 +93,10 @@ def audits(server, browser):
         ours, theirs = axe.split(found)
         print(f"\naxe on {path}: {outputs} output areas")
         print("JupyterLab's own violations (listed, not failed):\n" + axe.describe(theirs))
-        print("violations in our outputs (serious and critical fail, except the slider handles):\n"
+        print("violations in our outputs (serious and critical fail; slider handles: test_slider_handles_are_named):\n"
               + axe.describe(ours))
         done[path] = {"found": found, "outputs": outputs, "blocked": list(blocked),
+                      "handle_names": handle_names,
                       "tables": tables, "figures": expected}
         return done[path]
 
@@ -110,11 +117,16 @@ def test_our_outputs_have_no_serious_accessibility_violations(path, audits):
     assert result["blocked"] == [], f"{path}: requests left the machine: {result['blocked']}"
 
 
+#: The slider-handle names each page must show (its explorers' sliders).
+HANDLE_NAMES = {path: {"Dates: first month", "Dates: last month"} for path in WITH_RANGE_SLIDER}
+HANDLE_NAMES["notebooks/range_explorer_demo.ipynb"] = {"What if (km)"}
+
+
 @pytest.mark.browser
-@pytest.mark.xfail(strict=True, reason="ipywidgets 8.1 range sliders: noUiSlider handles "
-                   "(role=slider) have no accessible name (axe aria-input-field-name, serious); "
-                   "not settable from Python, fix is upstream (see SLIDER_HANDLE)")
-@pytest.mark.parametrize("path", WITH_RANGE_SLIDER)
+@pytest.mark.parametrize("path", PAGES)
 def test_slider_handles_are_named(path, audits):
-    handles = [r for r in axe.serious_ours(audits(path)["found"]) if _is_slider_handle(r)]
+    result = audits(path)
+    handles = [r for r in axe.serious_ours(result["found"]) if _is_slider_handle(r)]
     assert not handles, f"{path}: unnamed slider handles:\n" + axe.describe(handles)
+    assert HANDLE_NAMES[path] <= set(result["handle_names"]), (
+        f"{path}: slider handles named {result['handle_names']}")
