@@ -194,17 +194,23 @@ CASES: dict[str, dict[str, dict]] = {
                          ('answer_q1a = 3504 / 1.609344\nanswer_q1b = True', "not miles"),
                          ('answer_q1a = 350.4\nanswer_q1b = False', "far too short"),
                          ('answer_q1a = 3504\nanswer_q1b = True', "longest Dark Eagle claim")]},
-        "q2": {"right": ['answer_q2 = {"tokyo", "seoul", "pyongyang", "taipei"}',
+        "q2": {"right": ['answer_q2 = {"tokyo", "SEOUL", "pyongyang", "beijing", "Taipei"}',
                          '_c = sites[sites["kind"] == "capital"]\n'
-                         '_d = geo.within_range(_c, place.loc["beijing", "lat"], place.loc["beijing", "lon"], '
-                         'claims.loc[claims["claim_id"] == "df17_us_intel", "range_km"].iloc[0])\n'
-                         'answer_q2 = _d[_d["site_id"] != "beijing"]["name"]'],
+                         'answer_q2 = geo.within_range(_c, place.loc["vladivostok", "lat"], place.loc["vladivostok", "lon"], '
+                         'claims.loc[claims["claim_id"] == "9m729_faz", "range_km"].iloc[0])["name"]',
+                         'answer_q2 = np.array(["Taipei", "Beijing", "Tokyo", "Seoul", "Pyongyang"])'],
                "wrong": [('answer_q2 = list(geo.within_range(sites[sites["kind"] == "capital"], '
-                          'place.loc["beijing", "lat"], place.loc["beijing", "lon"], 2500)["name"])', "leave out beijing"),
+                          'place.loc["vladivostok", "lat"], place.loc["vladivostok", "lon"], 480)["name"])', "9m729_ru_mod"),
+                         ('answer_q2 = list(geo.within_range(sites[sites["kind"] == "capital"], '
+                          'place.loc["vladivostok", "lat"], place.loc["vladivostok", "lon"], 2350 / 1.609344)["name"])', "no conversion to miles"),
+                         ('answer_q2 = list(geo.within_range(sites[sites["kind"] == "capital"], '
+                          'place.loc["vladivostok", "lat"], place.loc["vladivostok", "lon"], 2000)["name"])', "only a lower bound"),
+                         ('answer_q2 = list(geo.within_range(sites[sites["kind"] == "capital"], '
+                          'place.loc["vladivostok", "lat"], place.loc["vladivostok", "lon"], 2350 * 1.609344)["name"])', "too long"),
                          ('_c = sites[(sites["kind"] == "capital") & (sites["site_id"] != "beijing")]\n'
                           'answer_q2 = list(geo.within_range(_c, place.loc["beijing", "lat"], '
-                          'place.loc["beijing", "lon"], 4000)["name"])', "DF-26"),
-                         ('answer_q2 = ["Tokyo", "Seoul", "Pyongyang", "Taipei", "Guam"]', "as the `name` column")]},
+                          'place.loc["beijing", "lon"], 2350)["name"])', "measured from Beijing"),
+                         ('answer_q2 = ["Pyongyang", "Seoul", "Tokyo", "Beijing", "Taipei", "Vladivostok"]', "as the `name` column")]},
         "q3": {"right": ['answer_q3 = "B"', 'answer_q3 = np.str_("b.")'],
                "wrong": [('answer_q3 = "a"', "lower bound"), ('answer_q3 = "c"', "inside the band"),
                          ('answer_q3 = "d"', "two different missiles")]},

@@ -17,15 +17,7 @@ from armscontrol import key
 from test_exercise_answers import SETS, distinctive_forms, solved
 
 #: Autograded answers that may appear in their lesson's outputs, each with the reason.
-EXCEPTIONS: dict[tuple[str, str], str] = {
-    # The lesson's DF-26 map (4,000 km from Beijing) has a text alternative, as every map must,
-    # naming the capitals it reaches nearest first: "Pyongyang, Seoul, Taipei, Tokyo and New
-    # Delhi". The DF-17 answer (2,500 km) is those less New Delhi, so its names appear in that
-    # order. The student still has to measure which of them fall within 2,500 km (the check's
-    # hint for the DF-26 list names that mistake); a redesign of Q2 with a case whose answer is
-    # not a prefix of the lesson's list would remove this exception.
-    ("05_after_inf", "answer_q2"): "a prefix of the DF-26 map's text alternative",
-}
+EXCEPTIONS: dict[tuple[str, str], str] = {}
 
 
 def lesson_text(set_name: str) -> str:
