@@ -42,6 +42,7 @@ import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "browser"))
 import harness  # noqa: E402
+from timeline_probes import EVENT_POINTS as POINTS, POINTS_IN_VIEW  # noqa: E402
 
 NOTEBOOK_CELLS = [
     "from armscontrol import timeline\nexplorer = timeline.timeline_explorer()\nexplorer",
@@ -72,19 +73,6 @@ INSTRUMENT = """() => {
         requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - t0)));
     });
 }"""
-POINTS_IN_VIEW = """() => {
-    const area = document.querySelector('.ac-timeline-explorer .draglayer .nsewdrag')
-        .getBoundingClientRect();
-    return [...document.querySelectorAll('.ac-timeline-explorer .scatterlayer .trace')]
-        .filter(g => g.__data__ && g.__data__[0] && g.__data__[0].trace.meta === 'events')
-        .flatMap(g => [...g.querySelectorAll('path.point')])
-        .map(p => p.getBoundingClientRect())
-        .filter(r => r.width > 0 && r.x + r.width / 2 >= area.left
-                     && r.x + r.width / 2 <= area.right).length;
-}"""
-POINTS = """() => [...document.querySelectorAll('.ac-timeline-explorer .scatterlayer .trace')]
-    .filter(g => g.__data__ && g.__data__[0] && g.__data__[0].trace.meta === 'events')
-    .reduce((n, g) => n + g.querySelectorAll('path.point').length, 0)"""
 
 
 def _measured(page, timeout_ms: int = 10_000) -> float:

@@ -14,13 +14,11 @@ from __future__ import annotations
 import pytest
 
 import harness
+from timeline_probes import READOUT, STATUS, TIMELINE
 from armscontrol import data, timeline
 
 pytestmark = pytest.mark.browser
 
-TIMELINE = ".ac-timeline-explorer"
-STATUS = "() => (document.querySelector('.ac-timeline-status') || {}).textContent || ''"
-READOUT = f"() => document.querySelector('{TIMELINE} .widget-readout').textContent"
 TABLE_ROWS = f"() => document.querySelectorAll('{TIMELINE} .ac-data-table tbody tr').length"
 
 

@@ -15,28 +15,12 @@ from __future__ import annotations
 import pytest
 
 import harness
+from timeline_probes import EVENT_POINTS, POINT_CENTRE, POINTS_IN_VIEW, READOUT, STATUS
 from armscontrol import data, timeline
 
 NOTEBOOK = "notebooks/timeline_demo.ipynb"
 pytestmark = pytest.mark.browser
 
-# Markers drawn for events (not the legend keys, not the selection ring), read from the SVG.
-EVENT_POINTS = """() => [...document.querySelectorAll('.js-plotly-plot .scatterlayer .trace')]
-    .filter(g => g.__data__ && g.__data__[0] && g.__data__[0].trace.meta === 'events')
-    .reduce((n, g) => n + g.querySelectorAll('path.point').length, 0)"""
-# The same, counting only markers inside the plotting area (the date window on screen).
-POINTS_IN_VIEW = """() => {
-    const area = document.querySelector('.js-plotly-plot .draglayer .nsewdrag')
-        .getBoundingClientRect();
-    return [...document.querySelectorAll('.js-plotly-plot .scatterlayer .trace')]
-        .filter(g => g.__data__ && g.__data__[0] && g.__data__[0].trace.meta === 'events')
-        .flatMap(g => [...g.querySelectorAll('path.point')])
-        .map(p => p.getBoundingClientRect())
-        .filter(r => r.width > 0 && r.x + r.width / 2 >= area.left
-                     && r.x + r.width / 2 <= area.right).length;
-}"""
-STATUS = "() => (document.querySelector('.ac-timeline-status') || {}).textContent || ''"
-READOUT = "() => document.querySelector('.ac-timeline-explorer .widget-readout').textContent"
 
 
 def _event_with_passage():
@@ -55,20 +39,7 @@ def _event_with_passage():
 
 def _point_centre(page, event_id: str):
     """Screen coordinates of an event's marker (None if it is not drawn)."""
-    return page.evaluate(
-        """(id) => {
-            for (const g of document.querySelectorAll('.js-plotly-plot .scatterlayer .trace')) {
-                const cd = g.__data__;
-                if (!cd || !cd[0] || cd[0].trace.meta !== 'events') continue;
-                const k = (cd[0].trace.customdata || []).findIndex(c => c[0] === id);
-                if (k < 0) continue;
-                const point = [...g.querySelectorAll('path.point')].find(p => p.__data__.i === k);
-                if (!point) return null;
-                const r = point.getBoundingClientRect();
-                return [r.x + r.width / 2, r.y + r.height / 2];
-            }
-            return null;
-        }""", event_id)
+    return page.evaluate(POINT_CENTRE, event_id)
 
 
 def _wait(page, condition: str, what: str, name: str, timeout_ms: int = 30_000) -> None:

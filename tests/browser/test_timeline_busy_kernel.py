@@ -16,34 +16,16 @@ import pandas as pd
 import pytest
 
 import harness
+from timeline_probes import EVENT_POINTS, POINT_CENTRE, STATUS, TIMELINE
 from armscontrol import data, timeline
 
 pytestmark = pytest.mark.browser
 
 BUSY_SECONDS = 45
-TIMELINE = ".ac-timeline-explorer"
 GRAPH = f"document.querySelector('{TIMELINE} .js-plotly-plot')"
-EVENT_POINTS = f"""() => [...document.querySelectorAll('{TIMELINE} .scatterlayer .trace')]
-    .filter(g => g.__data__ && g.__data__[0] && g.__data__[0].trace.meta === 'events')
-    .reduce((n, g) => n + g.querySelectorAll('path.point').length, 0)"""
 X_RANGE = f"() => {GRAPH}._fullLayout.xaxis.range.map(String)"
-STATUS = "() => (document.querySelector('.ac-timeline-status') || {}).textContent || ''"
 MENU_OPTIONS = f"() => document.querySelectorAll('{TIMELINE} .widget-dropdown option').length"
 TABLE_ROWS = f"() => document.querySelectorAll('{TIMELINE} .ac-data-table tbody tr').length"
-# Screen coordinates of an event's marker, or null if it is not drawn.
-POINT_CENTRE = f"""(id) => {{
-    for (const g of document.querySelectorAll('{TIMELINE} .scatterlayer .trace')) {{
-        const cd = g.__data__;
-        if (!cd || !cd[0] || cd[0].trace.meta !== 'events') continue;
-        const k = (cd[0].trace.customdata || []).findIndex(c => c[0] === id);
-        if (k < 0) continue;
-        const point = [...g.querySelectorAll('path.point')].find(p => p.__data__.i === k);
-        if (!point) return null;
-        const r = point.getBoundingClientRect();
-        return [r.x + r.width / 2, r.y + r.height / 2];
-    }}
-    return null;
-}}"""
 BUSY = "() => !!document.querySelector(\".jp-Notebook-ExecutionIndicator[data-status='busy']\")"
 
 
