@@ -5,7 +5,7 @@ The notebooks stay short by calling into this package:
 - :mod:`armscontrol.sources`  the ten primary sources (two articles, eight period documents):
   raw text, cleaning, numbered paragraphs, quotes
 - :mod:`armscontrol.data`     the CSV tables in ``data/`` as typed, validated DataFrames
-- :mod:`armscontrol.geo`      geodesic distances and range rings (geographiclib)
+- :mod:`armscontrol.geo`      geodesic distances and range rings (geographiclib; pyproj for arrays)
 - :mod:`armscontrol.maps`     range-map figures and the range explorer widget
 - :mod:`armscontrol.timeline` the timeline figure and explorer widget
 - :mod:`armscontrol.exercises` feedback helpers and building ``exercises/`` from ``solutions/``

@@ -27,6 +27,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from armscontrol import data
+from armscontrol.plot_style import TEMPLATE
 
 #: The count columns of new_start_counts.csv and the limit_id in treaty_limits.csv that limits
 #: each (see data/README.md).
@@ -209,7 +210,8 @@ def exchanges_figure(counts: pd.DataFrame | None = None, limits: pd.DataFrame | 
     limit = new_start_limits(limits)
     deadline = central_limits_deadline(treaties, limits)
     fig = make_subplots(rows=1, cols=len(parties), shared_yaxes=True,
-                        subplot_titles=list(parties), horizontal_spacing=0.04)
+                        subplot_titles=list(parties), horizontal_spacing=0.04,
+                        figure=go.Figure(layout={"template": TEMPLATE}))
     first_date, last_date = table["as_of"].min(), table["as_of"].max()
     # Traces, deadline lines and notes are collected as plain dicts and added in one call each:
     # plotly then checks them once, where add_trace/add_vline/add_annotation per panel made
@@ -250,7 +252,7 @@ def exchanges_figure(counts: pd.DataFrame | None = None, limits: pd.DataFrame | 
                           font=dict(size=11, color="#555555")))
     fig.add_traces(traces, rows=[1] * len(traces), cols=columns)
     fig.update_layout(annotations=list(fig.layout.annotations) + notes, shapes=shapes)
-    fig.update_layout(title=dict(text=title, x=0.01, xanchor="left"), template="plotly_white",
+    fig.update_layout(title=dict(text=title, x=0.01, xanchor="left"), 
                       height=480, margin=dict(l=60, r=20, t=90, b=110),
                       legend=dict(orientation="h", x=0, y=-0.15, xanchor="left",
                                   yanchor="top"),

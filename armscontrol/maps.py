@@ -41,6 +41,7 @@ import plotly.io as pio
 from armscontrol import DATA_DIR, ROOT
 from armscontrol import figures, geo, inf
 from armscontrol.data_tables import range_claims_table_html
+from armscontrol.plot_style import TEMPLATE
 
 #: Okabe & Ito's colour-blind-safe palette ("Color Universal Design", 2008), as published at
 #: https://jfly.uni-koeln.de/color/ and reproduced in "Colors (ggplot2)", Cookbook for R,
@@ -468,10 +469,10 @@ def range_map(systems: str | Sequence[str] | None = None,
     Raises :class:`UnknownNameError` for an unknown system or site (listing valid names),
     ``ValueError`` for an unknown view, a range outside (0, ~20,004] km or bad coordinates.
     """
-    return _draw_range_map(go.Figure(), systems, bases, view=view, inf_band=inf_band,
-                           what_if_km=what_if_km, controls=controls, title=title, sites=sites,
-                           missiles=missiles, missile_ranges=missile_ranges,
-                           ring_points=ring_points)
+    return _draw_range_map(go.Figure(layout={"template": TEMPLATE}), systems, bases, view=view,
+                           inf_band=inf_band, what_if_km=what_if_km, controls=controls,
+                           title=title, sites=sites, missiles=missiles,
+                           missile_ranges=missile_ranges, ring_points=ring_points)
 
 
 def _draw_range_map(figure: go.Figure, systems, bases, *, view: str, inf_band: bool,
@@ -606,7 +607,7 @@ def _draw_range_map(figure: go.Figure, systems, bases, *, view: str, inf_band: b
 
     fig = figure
     fig.data = []
-    fig.layout = {}
+    fig.layout = {"template": TEMPLATE}
     fig.add_traces(traces)
     fig.update_layout(
         title=dict(text=html.escape(title), x=0.02, xanchor="left"),

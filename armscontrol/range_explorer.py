@@ -37,6 +37,8 @@ import traitlets
 
 from armscontrol import figures, geo, inf, maps
 from armscontrol.data_tables import range_claims_table_html
+from armscontrol.figure_widget import FigureWidget
+from armscontrol.plot_style import TEMPLATE
 
 #: How far from the base (km) each view reaches at least (half the map's width); the map also
 #: always shows the longest range claim (with a 10 % margin), which is all "azimuthal" asks
@@ -75,15 +77,10 @@ def project(lat0: float, lon0: float, lats, lons) -> tuple[np.ndarray, np.ndarra
     """Return ``(x, y)`` in km: the azimuthal-equidistant coordinates of the points ``lats``,
     ``lons`` (degrees) seen from ``(lat0, lon0)``, with x = s·sin(azi) and y = s·cos(azi),
     where s is the geodesic distance on the WGS84 ellipsoid and azi the azimuth at the base
-    (clockwise from north), both from geographiclib's ``Inverse``. NaN in, NaN out."""
-    lats, lons = np.asarray(lats, dtype=float), np.asarray(lons, dtype=float)
-    x, y = np.full(lats.shape, np.nan), np.full(lats.shape, np.nan)
-    mask = geo.WGS84.DISTANCE | geo.WGS84.AZIMUTH
-    for i in np.flatnonzero(np.isfinite(lats) & np.isfinite(lons)):
-        line = geo.WGS84.Inverse(lat0, lon0, float(lats[i]), float(lons[i]), mask)
-        s, azi = line["s12"] / 1000.0, math.radians(line["azi1"])
-        x[i], y[i] = s * math.sin(azi), s * math.cos(azi)
-    return x, y
+    (clockwise from north), both from :func:`geo.inverse_arrays`. NaN in, NaN out."""
+    s, azi = geo.inverse_arrays(lat0, lon0, lats, lons)
+    azi = np.radians(azi)
+    return s * np.sin(azi), s * np.cos(azi)
 
 
 def _spherical_km(lat0: float, lon0: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
@@ -302,9 +299,9 @@ def explorer_figure(system_row: pd.Series, claims: pd.DataFrame, base: pd.Series
     axis = dict(range=[-reach, reach], constrain="domain", showgrid=False, zeroline=False,
                 ticks="outside", tickformat=",.0f", showline=True, linecolor="#777777",
                 mirror=True)
-    fig = figure if figure is not None else go.Figure()
+    fig = figure if figure is not None else go.Figure(layout={"template": TEMPLATE})
     fig.data = []
-    fig.layout = {}
+    fig.layout = {"template": TEMPLATE}
     fig.add_traces(traces)
     fig.update_layout(
         title=dict(text=html.escape(title), x=0.02, xanchor="left"),
@@ -386,7 +383,7 @@ class RangeExplorer(widgets.VBox):
         self.claims = widgets.ToggleButtons(
             description="Range claim:", tooltips=[],
             style={"description_width": "initial", "button_width": "auto"})
-        self.figure = go.FigureWidget()
+        self.figure = FigureWidget(layout={"template": TEMPLATE})
         self.caption = widgets.HTML()
         self.table = widgets.HTML()
         self.bridge = RangeBridge(slider_id=self.what_if.model_id, inf_id=self.inf_band.model_id,

@@ -46,6 +46,7 @@ import plotly.graph_objects as go
 
 from armscontrol.data import ACTORS, TREATY_CODES, DataError, validate_events
 from armscontrol.data_tables import events_table_html
+from armscontrol.plot_style import TEMPLATE
 
 #: The lanes, top to bottom, keyed by the ``treaty`` codes of events.csv.
 LANES: tuple[str, ...] = TREATY_CODES  # ("INF", "New START", "other")
@@ -483,7 +484,7 @@ def timeline_figure(events: pd.DataFrame, treaties: pd.DataFrame | None = None, 
     full = _full_range(table, treaty_rows)
     view = (pd.Timestamp(start).strftime("%Y-%m-%d") if start is not None else full[0],
             pd.Timestamp(end).strftime("%Y-%m-%d") if end is not None else full[1])
-    fig = go.Figure()
+    fig = go.Figure(layout={"template": TEMPLATE})
     for bar in _bar_traces(treaty_rows, full[1]):
         fig.add_trace(bar)
     for actor in [a for a in ACTORS if a in set(table["primary_actor"])]:
@@ -545,7 +546,7 @@ def _layout(view: tuple[str, str], treaty_rows: list[dict[str, Any]], full: tupl
         "title": ({"text": html.escape(title), "x": 0.01, "xanchor": "left", "y": 0.985,
                    "yanchor": "top"} if title else None),
         "height": height,
-        "template": "plotly_white",
+        "template": TEMPLATE,
         "margin": {"l": 90, "r": 150, "t": 90 if title else 50, "b": 95},
         "hovermode": "closest",
         "hoverlabel": {"align": "left"},

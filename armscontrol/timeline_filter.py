@@ -24,8 +24,9 @@ from typing import Any
 
 import anywidget
 import pandas as pd
-import plotly.graph_objects as go
 import traitlets
+
+from armscontrol.figure_widget import FigureWidget
 
 #: The ES module the widget runs (also imported by the Node test).
 ESM_PATH = Path(__file__).with_name("timeline_filter.js")
@@ -72,8 +73,9 @@ class TimelineFilter(anywidget.AnyWidget):
     browser_draws = traitlets.Bool(False).tag(sync=True)
 
 
-class TimelineFigure(go.FigureWidget):
-    """The explorer's FigureWidget: it does not send a view's own restyle back to that view.
+class TimelineFigure(FigureWidget):
+    """The explorer's figure widget (an :class:`armscontrol.figure_widget.FigureWidget`): it
+    does not send a view's own restyle back to that view.
 
     When the browser restyles the figure (the filters above), plotly's widget reports it to
     Python, which then sends the same restyle back to every view. plotly's front end skips a

@@ -79,7 +79,7 @@ def test_runtime_requirements_install_in_a_fresh_venv(tmp_path, version):
                          timeout=900)
     assert pip.returncode == 0, pip.stderr[-3000:]
     check = subprocess.run([str(venv / "bin" / "python"), "-c",
-                            "import armscontrol, plotly, ipywidgets, pandas, geographiclib, "
+                            "import armscontrol, plotly, ipywidgets, pandas, geographiclib, pyproj, "
                             "nbclient, jupyterlab, importlib.util; "
                             # requirements.txt pins jsonschema to keep this slow import out:
                             "assert importlib.util.find_spec('rfc3987_syntax') is None; "

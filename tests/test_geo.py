@@ -208,3 +208,26 @@ def test_miles_and_kilometres_convert_both_ways():
     assert geo.km_to_miles(geo.miles_to_km(3400)) == pytest.approx(3400)
     # CNN's "300 and 3,400 miles" against the treaty's 500-5,500 km band (lessons 2 and 6).
     assert round(geo.miles_to_km(300)) == 483 and round(geo.km_to_miles(5500)) == 3418
+
+
+# --- many points at once (pyproj) against geographiclib -------------------------------------
+
+def test_inverse_arrays_equal_geographiclib_to_a_micrometre():
+    rng = np.random.default_rng(7)
+    lats = np.concatenate([rng.uniform(-90, 90, 400), [0.0, 90.0, -90.0, -52.5]])
+    lons = np.concatenate([rng.uniform(-180, 180, 400), [-166.6, 0.0, 0.0, -166.6]])
+    distance, azimuth = geo.inverse_arrays(52.5, 13.4, lats, lons)  # the last: near-antipodal
+    for lat, lon, s, azi in zip(lats, lons, distance, azimuth):
+        ref = WGS84.Inverse(52.5, 13.4, lat, lon)
+        assert s * 1000.0 == pytest.approx(ref["s12"], abs=1e-6)
+        if ref["s12"] < 19_000_000:  # near the antipode the azimuth is ill-conditioned
+            assert (azi - ref["azi1"] + 180.0) % 360.0 - 180.0 == pytest.approx(0.0, abs=1e-9)
+
+
+def test_inverse_arrays_give_nan_for_nan_and_keep_the_shape():
+    distance, azimuth = geo.inverse_arrays(0.0, 0.0, [0.0, np.nan, 0.0], [1.0, 5.0, np.nan])
+    assert distance.shape == azimuth.shape == (3,)
+    assert distance[0] == pytest.approx(111.319, abs=0.001) and azimuth[0] == pytest.approx(90)
+    assert np.isnan(distance[1:]).all() and np.isnan(azimuth[1:]).all()
+    empty = geo.inverse_arrays(0.0, 0.0, [], [])
+    assert empty[0].shape == (0,)

@@ -1,0 +1,48 @@
+"""The explorers' plotly ``FigureWidget``, which does not resend plotly's browser code.
+
+plotly's ``go.FigureWidget`` is an anywidget whose browser module (plotly.js with its widget
+code, 5.0 MB in plotly 7.1) is a synced trait: every figure widget sends all of it from the
+kernel to the page again (measured: 60-120 ms of kernel time per explorer, and 5 MB more for
+the browser to receive and compile each time). :class:`FigureWidget` is plotly's class with a
+small module instead (figure_widget.js): it loads plotly's module once per page from one
+:class:`PlotlyBundle` widget per kernel and then hands each figure to plotly's own
+``initialize`` and ``render``. Everything else (the figure, its updates in both directions)
+is plotly's unchanged.
+
+Why by hand: neither plotly nor anywidget shares a module between widgets (anywidget imports
+an ``_esm`` by URL only from ``http(s)://`` addresses, which a kernel cannot know for the page
+on Binder or JupyterHub).
+"""
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import anywidget
+import plotly.graph_objects as go
+import traitlets
+
+
+class PlotlyBundle(anywidget.AnyWidget):
+    """An invisible widget holding plotly's widget module (``bundle``) for the figures."""
+
+    _esm = "export default {};"
+    bundle = traitlets.Unicode().tag(sync=True)
+
+
+@functools.cache
+def plotly_bundle() -> PlotlyBundle:
+    """Return the kernel's one :class:`PlotlyBundle` (made on first use)."""
+    return PlotlyBundle(bundle=str(go.FigureWidget._esm))
+
+
+class FigureWidget(go.FigureWidget):
+    """plotly's ``go.FigureWidget``, whose browser code comes from :func:`plotly_bundle`
+    (``bundle_id`` is that widget's model id) instead of being sent with each figure."""
+
+    _esm = Path(__file__).with_name("figure_widget.js")
+    bundle_id = traitlets.Unicode().tag(sync=True)
+
+    @traitlets.default("bundle_id")
+    def _bundle_id(self) -> str:
+        return plotly_bundle().model_id
