@@ -35,6 +35,7 @@ row and the field of any mistake.
 """
 from __future__ import annotations
 
+import functools
 import html
 import re
 import textwrap
@@ -341,45 +342,88 @@ def filter_events(events: pd.DataFrame, *, start: Any = None, end: Any = None,
 # The figure
 # ---------------------------------------------------------------------------------------------
 
-def _hover_html(row: Any) -> str:
+@functools.lru_cache(maxsize=4096)
+def _summary_lines(summary: str) -> str:
+    """Return a summary wrapped to 60 characters a line, escaped, lines joined by ``<br>``.
+
+    Cached: the explorer draws the same summaries again on every filter change and every
+    explorer, and ``textwrap.wrap`` was most of the cost of the hover labels.
+    """
+    return "<br>".join(html.escape(line) for line in textwrap.wrap(summary, 60))
+
+
+def _hover_html(title: str, date_text: str, kind: str, actors: Sequence[str],
+                summary: str) -> str:
     """Return the hover label of one event; every piece of data text is HTML-escaped."""
-    summary = "<br>".join(html.escape(line) for line in textwrap.wrap(row.summary, 60))
-    return (f"<b>{html.escape(row.title)}</b><br>{html.escape(row.date_label)}"
-            f" · {html.escape(row.type)} · {html.escape(', '.join(row.actors))}<br>{summary}")
+    return (f"<b>{html.escape(title)}</b><br>{html.escape(date_text)}"
+            f" · {html.escape(kind)} · {html.escape(', '.join(actors))}<br>"
+            f"{_summary_lines(summary)}")
 
 
-def _period(date: pd.Timestamp, precision: str) -> tuple[str, tuple[str, str] | None]:
-    """Return where to draw an event and the (first day, day after) of its period, if any.
+def _periods(dates: pd.Series, precisions: pd.Series) -> tuple[list[str], list[Any]]:
+    """Return where to draw each event and the (first day, day after) of its period, if any.
 
     A day is drawn on its day. An event known only to the month or year is drawn at the middle
     of that month or year, with a line across the whole period, so that it neither claims a day
     nor sits at the edge of a one-month view. (Plotly does not draw error bars on date axes, so
-    the period is a line trace of its own.)
+    the period is a line trace of its own.) Returns the x texts and, per event, None (a day) or
+    the period's two day texts; computed column-wise (one ``strftime`` per column, not per row).
     """
-    if precision == "day":
-        return date.strftime("%Y-%m-%d"), None
-    after = date + (pd.DateOffset(months=1) if precision == "month" else pd.DateOffset(years=1))
-    middle = date + (after - date) / 2
-    return middle.strftime("%Y-%m-%d %H:%M"), (date.strftime("%Y-%m-%d"),
-                                               after.strftime("%Y-%m-%d"))
+    if not len(dates):
+        return [], []
+    dates = pd.to_datetime(dates).reset_index(drop=True)
+    precisions = precisions.reset_index(drop=True)
+    after = (dates + pd.DateOffset(months=1)).where(precisions == "month",
+                                                    dates + pd.DateOffset(years=1))
+    day = dates.dt.strftime("%Y-%m-%d")
+    middle = (dates + (after - dates) / 2).dt.strftime("%Y-%m-%d %H:%M")
+    after_day = after.dt.strftime("%Y-%m-%d")
+    is_day = (precisions == "day").tolist()
+    x = [d if exact else m for d, m, exact in zip(day, middle, is_day)]
+    spans = [None if exact else (d, a) for d, a, exact in zip(day, after_day, is_day)]
+    return x, spans
 
 
-def _marker_columns(table: pd.DataFrame) -> dict[str, list]:
-    """Return the per-point data of one event trace (same shape for figure and widget)."""
-    periods = [_period(d, p) for d, p in zip(table["date"], table["date_precision"])]
+def _points(table: pd.DataFrame) -> pd.DataFrame:
+    """Return what is drawn of each event of a :func:`prepare_events` table, one row per event
+    with the table's index: ``x`` (date text), ``span`` (first day, day after) or None, ``y``
+    (lane units, rounded), ``symbol``, ``event_id`` and ``hovertext``.
+
+    Computed once per table; :func:`_marker_columns` takes any subset of its rows.
+    """
+    x, spans = _periods(table["date"], table["date_precision"])
+    hover = [_hover_html(*row) for row in zip(table["title"], table["date_label"], table["type"],
+                                              table["actors"], table["summary"])]
+    return pd.DataFrame({
+        "x": pd.Series(x, dtype=object), "span": pd.Series(spans, dtype=object),
+        "y": pd.Series([round(float(v), 3) for v in table["y"]], dtype=float),
+        "symbol": pd.Series([TYPE_SYMBOLS[t] for t in table["type"]], dtype=object),
+        "event_id": pd.Series(list(table["event_id"]), dtype=object),
+        "hovertext": pd.Series(hover, dtype=object),
+    }).set_axis(table.index)
+
+
+def _marker_columns(table: pd.DataFrame, points: pd.DataFrame | None = None) -> dict[str, list]:
+    """Return the per-point data of one event trace (same shape for figure and widget).
+
+    ``points`` is :func:`_points` of a table holding ``table``'s rows (same index), so that a
+    caller drawing many subsets of one table computes them once; by default it is computed here.
+    """
+    rows = _points(table) if points is None else points.loc[table.index]
+    ys = rows["y"].tolist()
     span_x: list[str | None] = []
     span_y: list[float | None] = []
-    for (_, span), y in zip(periods, table["y"]):
+    for span, y in zip(rows["span"], ys):
         if span is not None:
             span_x += [span[0], span[1], None]
-            span_y += [round(float(y), 3)] * 2 + [None]
+            span_y += [y, y, None]
     return {
-        "x": [x for x, _ in periods],
+        "x": rows["x"].tolist(),
         "span_x": span_x, "span_y": span_y,
-        "y": [round(float(v), 3) for v in table["y"]],
-        "symbol": [TYPE_SYMBOLS[t] for t in table["type"]],
-        "customdata": [[e] for e in table["event_id"]],
-        "hovertext": [_hover_html(r) for r in table.itertuples()],
+        "y": ys,
+        "symbol": rows["symbol"].tolist(),
+        "customdata": [[e] for e in rows["event_id"]],
+        "hovertext": rows["hovertext"].tolist(),
     }
 
 
@@ -413,8 +457,9 @@ def _full_range(table: pd.DataFrame, treaty_rows: list[dict[str, Any]]) -> tuple
     return f"{min(dates).year}-01-01", f"{max(dates).year + 1}-01-01"
 
 
-def _bar_traces(treaty_rows: list[dict[str, Any]], view_end: str) -> list[go.Scatter]:
-    """Return each treaty's life as two bands: signed → in force (pale), in force → ended.
+def _bar_traces(treaty_rows: list[dict[str, Any]], view_end: str) -> list[dict[str, Any]]:
+    """Return each treaty's life as two bands (scatter trace dicts): signed → in force (pale),
+    in force → ended.
 
     Each band is a filled rectangle drawn with date corners. (A horizontal ``go.Bar`` needs its
     length in milliseconds, and a FigureWidget that drops the axis type after a redraw would
@@ -441,7 +486,7 @@ def _bar_traces(treaty_rows: list[dict[str, Any]], view_end: str) -> list[go.Sca
             if begin is None or finish is None or finish <= begin:
                 continue
             a, b = begin.strftime("%Y-%m-%d"), finish.strftime("%Y-%m-%d")
-            bands.append(go.Scatter(
+            bands.append(dict(
                 x=[a, b, b, a, a], y=[y - 0.4, y - 0.4, y + 0.4, y + 0.4, y - 0.4],
                 mode="lines", fill="toself", fillcolor=colour, line={"width": 0},
                 hoveron="fills", hoverlabel={"namelength": -1},
@@ -479,43 +524,62 @@ def timeline_figure(events: pd.DataFrame, treaties: pd.DataFrame | None = None, 
     its lanes and says "No events match these filters."
     """
     table = events if "search_text" in events.columns else prepare_events(events, quotes)
+    return _figure(table, treaties, start=start, end=end, selected=selected, title=title,
+                   height=height)
+
+
+def _figure(table: pd.DataFrame, treaties: pd.DataFrame | None, *, start: Any = None,
+            end: Any = None, selected: str | None = None, title: str | None = None,
+            height: int = 600, points: pd.DataFrame | None = None) -> go.Figure:
+    """Return :func:`timeline_figure` of a :func:`prepare_events` table.
+
+    ``points`` is :func:`_points` of ``table`` when the caller has it already.
+    """
+    points = _points(table) if points is None else points
     treaty_rows = _treaty_dates(treaties)
     full = _full_range(table, treaty_rows)
     view = (pd.Timestamp(start).strftime("%Y-%m-%d") if start is not None else full[0],
             pd.Timestamp(end).strftime("%Y-%m-%d") if end is not None else full[1])
-    fig = go.Figure()
-    for bar in _bar_traces(treaty_rows, full[1]):
-        fig.add_trace(bar)
-    for actor in [a for a in ACTORS if a in set(table["primary_actor"])]:
-        part = table[table["primary_actor"] == actor]
-        cols = _marker_columns(part)
-        fig.add_trace(go.Scatter(
+    # The traces are plain dicts, so plotly checks each once, as the figure is built (built as
+    # go.Scatter objects and added one by one, each was checked twice).
+    traces = _bar_traces(treaty_rows, full[1])
+    actors = [a for a in ACTORS if a in set(table["primary_actor"])]
+    for actor in actors:
+        cols = _marker_columns(table[table["primary_actor"] == actor], points)
+        traces.append(dict(
             x=cols["span_x"], y=cols["span_y"], mode="lines", name=f"{actor} (period)",
             uid=f"periods-{actor}", meta="periods", hoverinfo="skip", showlegend=False,
             line={"color": ACTOR_COLOURS[actor], "width": 2, "dash": "dot"}, opacity=0.7))
-        fig.add_trace(go.Scatter(
+        traces.append(dict(
             x=cols["x"], y=cols["y"], mode="markers", name=actor, uid=f"events-{actor}",
             meta="events", showlegend=False,
             marker={"color": ACTOR_COLOURS[actor], "symbol": cols["symbol"], "size": 12,
                     "line": {"width": 1, "color": "#ffffff"}},
             customdata=cols["customdata"], hovertext=cols["hovertext"],
             hovertemplate="%{hovertext}<extra></extra>"))
-    # The key is plotly's legends: one legend-only trace per actor and per type. (Drawn as a
-    # trace with text on a key panel instead, it made every zoom 4-5 times slower; see
-    # benchmarks/bench_timeline_filter.py.)
-    for actor in [a for a in ACTORS if a in set(table["primary_actor"])]:
-        fig.add_trace(go.Scatter(
-            x=[None], y=[None], mode="markers", name=actor, uid=f"key-{actor}", meta="key",
-            hoverinfo="skip", marker={"color": ACTOR_COLOURS[actor], "symbol": "circle",
-                                      "size": 11}))
-    for kind in [k for k in TYPE_SYMBOLS if k in set(table["type"])]:
-        fig.add_trace(go.Scatter(
-            x=[None], y=[None], mode="markers", name=kind, legend="legend2", hoverinfo="skip",
-            uid=f"key-{kind}", meta="key",
-            marker={"symbol": TYPE_SYMBOLS[kind], "color": "#555555", "size": 10}))
-    fig.add_trace(_selected_trace(table, selected))
+    traces += _key_traces(actors, [k for k in TYPE_SYMBOLS if k in set(table["type"])])
+    traces.append(_selected_trace(table, selected, points))
+    fig = go.Figure(data=traces)
+    # The layout is set after the traces, as before, so the JSON keeps its key order.
     fig.update_layout(_layout(view, treaty_rows, full, title, height, no_match=table.empty))
     return fig
+
+
+def _key_traces(actors: Sequence[str], kinds: Sequence[str]) -> list[dict[str, Any]]:
+    """Return the key's legend-only traces (dicts): one per actor, then one per event type.
+
+    The key is plotly's legends. (Drawn as a trace with text on a key panel instead, it made
+    every zoom 4-5 times slower; see benchmarks/bench_timeline_filter.py.)
+    """
+    traces = [dict(x=[None], y=[None], mode="markers", name=actor, uid=f"key-{actor}",
+                   meta="key", hoverinfo="skip",
+                   marker={"color": ACTOR_COLOURS[actor], "symbol": "circle", "size": 11})
+              for actor in actors]
+    traces += [dict(x=[None], y=[None], mode="markers", name=kind, legend="legend2",
+                    hoverinfo="skip", uid=f"key-{kind}", meta="key",
+                    marker={"symbol": TYPE_SYMBOLS[kind], "color": "#555555", "size": 10})
+               for kind in kinds]
+    return traces
 
 
 def event_traces(figure: go.Figure) -> list[go.Scatter]:
@@ -523,10 +587,16 @@ def event_traces(figure: go.Figure) -> list[go.Scatter]:
     return [t for t in figure.data if getattr(t, "meta", None) == "events"]
 
 
-def _selected_trace(table: pd.DataFrame, selected: str | None) -> go.Scatter:
+def _selected_trace(table: pd.DataFrame, selected: str | None,
+                    points: pd.DataFrame | None = None) -> dict[str, Any]:
+    """Return the ring around the selected event (none if ``selected`` is None) as a trace dict.
+
+    ``points``: :func:`_points` of ``table``, if the caller has it.
+    """
     row = table[table["event_id"] == selected] if selected else table.iloc[0:0]
-    return go.Scatter(
-        x=_marker_columns(row)["x"], y=[round(float(v), 3) for v in row["y"]],
+    cols = _marker_columns(row, points)
+    return dict(
+        x=cols["x"], y=cols["y"],
         mode="markers", name="selected", uid="selected", showlegend=False, hoverinfo="skip",
         marker={"symbol": "circle-open", "size": 24, "color": "#000000", "line": {"width": 3}})
 
@@ -728,7 +798,10 @@ class TimelineExplorer:
         self.selected: str | None = None
         self._drawn_filters: dict[str, Any] | None = None
         self._busy = False
-        static = timeline_figure(self.events, treaties)
+        # What is drawn of each event (x, hover label, ...) is computed once, for the static
+        # figure, the browser's rows and every redraw from the kernel.
+        self._points = _points(self.events)
+        static = _figure(self.events, treaties, points=self._points)
         from armscontrol.timeline_filter import TimelineFigure, TimelineFilter, event_rows
 
         # The explorer draws the key (the legends) apart, once, under the plot (the browser
@@ -778,7 +851,7 @@ class TimelineExplorer:
             controls={"dates": self.date_range.model_id, "search": self.search.model_id,
                       "treaties": {k: box.model_id for k, box in self.treaty_boxes.items()},
                       "actors": {k: box.model_id for k, box in self.actor_boxes.items()}},
-            events=event_rows(self.events, _marker_columns(self.events)),
+            events=event_rows(self.events, _marker_columns(self.events, self._points)),
             months=[m.strftime("%Y-%m-%d") for m in months], no_match=_no_match_annotation(),
             key=_key_figure(static))
         # Zooming in the plot (drag, or the preset buttons above it) redraws in the browser at
@@ -868,7 +941,8 @@ class TimelineExplorer:
                 if kernel_draws and filters != self._drawn_filters:
                     self._drawn_filters = filters
                     for actor, trace in self._actor_traces.items():
-                        cols = _marker_columns(candidates[candidates["primary_actor"] == actor])
+                        cols = _marker_columns(
+                            candidates[candidates["primary_actor"] == actor], self._points)
                         trace.x, trace.y = cols["x"], cols["y"]
                         trace.marker.symbol = cols["symbol"]
                         trace.customdata, trace.hovertext = cols["customdata"], cols["hovertext"]
@@ -910,9 +984,9 @@ class TimelineExplorer:
             self.select(change["new"])
 
     def _draw_selection(self) -> None:
-        new = _selected_trace(self.events, self.selected)
-        if tuple(self._selected_trace.x or ()) != tuple(new.x or ()):
-            self._selected_trace.x, self._selected_trace.y = new.x, new.y
+        new = _selected_trace(self.events, self.selected, self._points)
+        if tuple(self._selected_trace.x or ()) != tuple(new["x"]):
+            self._selected_trace.x, self._selected_trace.y = new["x"], new["y"]
 
     def select(self, event_id: str) -> None:
         """Open an event in the detail panel and ring its marker; KeyError if the id is unknown."""
