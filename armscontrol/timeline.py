@@ -868,6 +868,11 @@ class TimelineExplorer:
         self.widget.add_class("ac-timeline-explorer")
         self.status.add_class("ac-timeline-status")
         self.detail.add_class("ac-timeline-detail")
+        # The figure's markers were drawn from every event, which is what the filters let
+        # through at first: the first refresh need not check and send the same marker data again.
+        first = self._filters()
+        if len(filter_events(self.events, **first)) == len(self.events):
+            self._drawn_filters = first
         self.refresh()
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
