@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import functools
 import html
+import os
 import re
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
@@ -535,13 +536,26 @@ def _figure(table: pd.DataFrame, treaties: pd.DataFrame | None, *, start: Any = 
 
     ``points`` is :func:`_points` of ``table`` when the caller has it already.
     """
+    spec = _figure_spec(table, treaties, start=start, end=end, selected=selected, title=title,
+                        height=height, points=points)
+    # The traces are plain dicts, so plotly checks each once, as the figure is built (built as
+    # go.Scatter objects and added one by one, each was checked twice). The layout is set after
+    # the traces, as before, so the JSON keeps its key order.
+    fig = go.Figure(data=spec["data"])
+    fig.update_layout(spec["layout"])
+    return fig
+
+
+def _figure_spec(table: pd.DataFrame, treaties: pd.DataFrame | None, *, start: Any = None,
+                 end: Any = None, selected: str | None = None, title: str | None = None,
+                 height: int = 600, points: pd.DataFrame | None = None) -> dict[str, Any]:
+    """Return the timeline of a :func:`prepare_events` table as ``{"data": [trace dicts],
+    "layout": layout dict}``, not yet checked by plotly (see :func:`_figure`)."""
     points = _points(table) if points is None else points
     treaty_rows = _treaty_dates(treaties)
     full = _full_range(table, treaty_rows)
     view = (pd.Timestamp(start).strftime("%Y-%m-%d") if start is not None else full[0],
             pd.Timestamp(end).strftime("%Y-%m-%d") if end is not None else full[1])
-    # The traces are plain dicts, so plotly checks each once, as the figure is built (built as
-    # go.Scatter objects and added one by one, each was checked twice).
     traces = _bar_traces(treaty_rows, full[1])
     actors = [a for a in ACTORS if a in set(table["primary_actor"])]
     for actor in actors:
@@ -559,10 +573,8 @@ def _figure(table: pd.DataFrame, treaties: pd.DataFrame | None, *, start: Any = 
             hovertemplate="%{hovertext}<extra></extra>"))
     traces += _key_traces(actors, [k for k in TYPE_SYMBOLS if k in set(table["type"])])
     traces.append(_selected_trace(table, selected, points))
-    fig = go.Figure(data=traces)
-    # The layout is set after the traces, as before, so the JSON keeps its key order.
-    fig.update_layout(_layout(view, treaty_rows, full, title, height, no_match=table.empty))
-    return fig
+    return {"data": traces,
+            "layout": _layout(view, treaty_rows, full, title, height, no_match=table.empty)}
 
 
 def _key_traces(actors: Sequence[str], kinds: Sequence[str]) -> list[dict[str, Any]]:
@@ -757,13 +769,18 @@ def _months(first: pd.Timestamp, last: pd.Timestamp) -> list[pd.Timestamp]:
     return list(pd.date_range(first, last, freq="MS"))
 
 
-def _key_figure(figure: go.Figure) -> dict[str, Any]:
+def _key_figure(key_traces: Sequence[Mapping[str, Any]], layout: go.Layout) -> dict[str, Any]:
     """Return the key of a :func:`timeline_figure` as a plotly figure of its own (plain JSON):
-    its legend-only traces and both legends, laid out in rows, with no axes (140 px high)."""
-    legends = {name: figure.layout[name].to_plotly_json() for name in ("legend", "legend2")}
+    its legend-only traces and both legends, laid out in rows, with no axes (140 px high).
+
+    ``key_traces``: the figure's ``meta == "key"`` trace dicts (:func:`_figure_spec`); ``layout``:
+    a layout holding the figure's two legends (the explorer's FigureWidget's).
+    """
+    legends = {name: layout[name].to_plotly_json() for name in ("legend", "legend2")}
     legends["legend"].update(orientation="h", x=0, y=1, xanchor="left", yanchor="top")
     legends["legend2"].update(orientation="h", x=0, y=0, xanchor="left", yanchor="bottom")
-    return {"data": [t.to_plotly_json() for t in figure.data if t.meta == "key"],
+    # Each trace is checked by plotly, as it was inside the whole figure.
+    return {"data": [go.Scatter(dict(t)).to_plotly_json() for t in key_traces],
             "layout": {**legends, "height": 140, "margin": {"l": 10, "r": 10, "t": 0, "b": 0},
                        "xaxis": {"visible": False}, "yaxis": {"visible": False},
                        "font": {"color": "#2a3f5f"}, "paper_bgcolor": "white",
@@ -801,17 +818,21 @@ class TimelineExplorer:
         # What is drawn of each event (x, hover label, ...) is computed once, for the static
         # figure, the browser's rows and every redraw from the kernel.
         self._points = _points(self.events)
-        static = _figure(self.events, treaties, points=self._points)
+        spec = _figure_spec(self.events, treaties, points=self._points)
         from armscontrol.timeline_filter import TimelineFigure, TimelineFilter, event_rows
 
         # The explorer draws the key (the legends) apart, once, under the plot (the browser
         # filter draws it): inside the plot, plotly.js redrew its 24 legend-only traces and two
         # legends on every filter change (benchmarks/bench_timeline_filter.py, treaty box:
         # median 85 ms with the key inside, 51 ms without, same machine). The picture stored
-        # for readers without a kernel is the whole static figure, key included.
-        self._static_figure = static
-        self.figure = TimelineFigure(data=[t for t in static.data if t.meta != "key"],
-                                     layout=static.layout)
+        # for readers without a kernel is the whole static figure, key included
+        # (:attr:`static_figure`, built only when asked for).
+        self._treaties = treaties
+        self._static: go.Figure | None = None
+        # Built from the same trace and layout dicts as the static figure, checked by plotly once
+        # (building the static go.Figure and then copying it checked everything twice).
+        self.figure = TimelineFigure(data=[t for t in spec["data"] if t.get("meta") != "key"],
+                                     layout=spec["layout"])
         self.figure.update_layout(showlegend=False, margin={"r": 30, "b": 60})
         self._actor_traces = {t.name: t for t in event_traces(self.figure)}
         self._period_traces = {t.name.removesuffix(" (period)"): t for t in self.figure.data
@@ -820,7 +841,7 @@ class TimelineExplorer:
         for trace in self._actor_traces.values():
             trace.on_click(self._on_click)
 
-        full = static.layout.xaxis.range
+        full = self.figure.layout.xaxis.range  # the whole timeline, as first shown
         months = _months(pd.Timestamp(full[0]), pd.Timestamp(full[1]) - pd.offsets.MonthBegin(1))
         options = [(m.strftime("%b %Y"), m) for m in months]
         self.date_range = widgets.SelectionRangeSlider(
@@ -853,7 +874,8 @@ class TimelineExplorer:
                       "actors": {k: box.model_id for k, box in self.actor_boxes.items()}},
             events=event_rows(self.events, _marker_columns(self.events, self._points)),
             months=[m.strftime("%Y-%m-%d") for m in months], no_match=_no_match_annotation(),
-            key=_key_figure(static))
+            key=_key_figure([t for t in spec["data"] if t.get("meta") == "key"],
+                            self.figure.layout))
         # Zooming in the plot (drag, or the preset buttons above it) redraws in the browser at
         # once; the kernel then moves the slider to match, which updates the list of events.
         self.figure.layout.on_change(self._on_zoom, "xaxis.range")
@@ -885,8 +907,17 @@ class TimelineExplorer:
         # While outputs are refreshed, also hand over the figure as it first appears, which
         # tools/refresh_outputs.py stores as a picture for readers without a kernel.
 
-        bundle.update(figures.first_state(self._static_figure))
+        if os.environ.get(figures.STORE_FIRST_STATE_ENV) == "1":  # else first_state is {}
+            bundle.update(figures.first_state(self.static_figure))
         return bundle
+
+    @property
+    def static_figure(self) -> go.Figure:
+        """Return the whole :func:`timeline_figure` of these events as it first appears (the key
+        inside), the picture stored for readers without a kernel; built on first use."""
+        if self._static is None:
+            self._static = _figure(self.events, self._treaties, points=self._points)
+        return self._static
 
     # -- filtering ---------------------------------------------------------------------------
     def date_window(self) -> tuple[pd.Timestamp, pd.Timestamp]:
