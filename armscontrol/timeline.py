@@ -173,7 +173,7 @@ def _check_and_normalise(events: pd.DataFrame, quote_ids: Iterable[str] | None) 
                         f"{list(EVENT_COLUMNS)} (start from armscontrol.timeline.new_events())")
     known_quotes = None if quote_ids is None else set(quote_ids)
     rows, seen = [], {}
-    for index, row in events.iterrows():
+    for index, row in _rows(events):
         event_id = "" if _missing(row["event_id"]) else str(row["event_id"]).strip()
         where = _row_name(index, event_id)
         if not event_id:
@@ -226,6 +226,21 @@ def _check_and_normalise(events: pd.DataFrame, quote_ids: Iterable[str] | None) 
     return pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
 
 
+def _rows(events: pd.DataFrame) -> Iterable[tuple[Any, Mapping[str, Any]]]:
+    """Return (index, {column: value}) for each row of ``events``, the events.csv columns only,
+    with the values ``DataFrame.iterrows`` gives.
+
+    Read column by column: building a Series for every row (``iterrows``) was most of the cost
+    of checking the events. ``iterrows`` turns a row of all-numeric columns into one dtype (an
+    int beside a float becomes a float), so such a table is still read by ``iterrows``.
+    """
+    if len(events.columns) and all(pd.api.types.is_numeric_dtype(t) for t in events.dtypes):
+        return events.iterrows()
+    columns = [events[c] for c in EVENT_COLUMNS]
+    return ((index, dict(zip(EVENT_COLUMNS, values)))
+            for index, values in zip(events.index, zip(*columns)))
+
+
 def _quote_ids(quotes: pd.DataFrame | None) -> list[str] | None:
     if quotes is None:
         return None
@@ -257,18 +272,21 @@ def prepare_events(events: pd.DataFrame, quotes: pd.DataFrame | None = None) -> 
     table["date_label"] = [date_label(d, p) for d, p in zip(table["date"], table["date_precision"])]
     extra = _quote_search_text(table, quotes)
     table["search_text"] = [
-        " ".join([r.event_id, r.title, r.summary, r.type, " ".join(r.actors), r.treaty,
-                  r.source_title, extra.get(r.event_id, "")]).lower()
-        for r in table.itertuples()]
+        " ".join([event_id, title, summary, kind, " ".join(actors), treaty, source_title,
+                  extra.get(event_id, "")]).lower()
+        for event_id, title, summary, kind, actors, treaty, source_title in zip(
+            table["event_id"], table["title"], table["summary"], table["type"],
+            table["actors"], table["treaty"], table["source_title"])]
     return table
 
 
 def _quote_search_text(table: pd.DataFrame, quotes: pd.DataFrame | None) -> dict[str, str]:
     if quotes is None or table.empty:
         return {}
-    by_id = {str(q.quote_id): f"{q.speaker} {q.quote}" for q in quotes.itertuples()}
-    return {r.event_id: " ".join(by_id.get(q, "") for q in r.source_quote)
-            for r in table.itertuples()}
+    by_id = {str(quote_id): f"{speaker} {quote}" for quote_id, speaker, quote in
+             zip(quotes["quote_id"], quotes["speaker"], quotes["quote"])}
+    return {event_id: " ".join(by_id.get(q, "") for q in quote_ids)
+            for event_id, quote_ids in zip(table["event_id"], table["source_quote"])}
 
 
 def new_events() -> pd.DataFrame:
