@@ -783,8 +783,9 @@ def event_detail_html(event: Any, quotes: pd.DataFrame | None = None,
 # The explorer widget
 # ---------------------------------------------------------------------------------------------
 
-def _months(first: pd.Timestamp, last: pd.Timestamp) -> list[pd.Timestamp]:
-    return list(pd.date_range(first, last, freq="MS"))
+def _months(first: pd.Timestamp, last: pd.Timestamp) -> pd.DatetimeIndex:
+    """Return the first days of the months from ``first`` to ``last``."""
+    return pd.date_range(first, last, freq="MS")
 
 
 def _key_figure(key_traces: Sequence[Mapping[str, Any]], layout: go.Layout) -> dict[str, Any]:
@@ -861,7 +862,9 @@ class TimelineExplorer:
 
         full = self.figure.layout.xaxis.range  # the whole timeline, as first shown
         months = _months(pd.Timestamp(full[0]), pd.Timestamp(full[1]) - pd.offsets.MonthBegin(1))
-        options = [(m.strftime("%b %Y"), m) for m in months]
+        # Labels written for the whole index at once (600 months: one strftime per month
+        # was a few milliseconds).
+        options = list(zip(months.strftime("%b %Y"), months))
         self.date_range = widgets.SelectionRangeSlider(
             options=options, index=(0, len(options) - 1), description="Dates",
             continuous_update=False, layout=widgets.Layout(width="95%"))
@@ -891,7 +894,7 @@ class TimelineExplorer:
                       "treaties": {k: box.model_id for k, box in self.treaty_boxes.items()},
                       "actors": {k: box.model_id for k, box in self.actor_boxes.items()}},
             events=event_rows(self.events, _marker_columns(self.events, self._points)),
-            months=[m.strftime("%Y-%m-%d") for m in months], no_match=_no_match_annotation(),
+            months=list(months.strftime("%Y-%m-%d")), no_match=_no_match_annotation(),
             key=_key_figure([t for t in spec["data"] if t.get("meta") == "key"],
                             self.figure.layout))
         # Zooming in the plot (drag, or the preset buttons above it) redraws in the browser at
