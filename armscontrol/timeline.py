@@ -35,6 +35,7 @@ row and the field of any mistake.
 """
 from __future__ import annotations
 
+import copy
 import functools
 import html
 import os
@@ -575,7 +576,7 @@ def _figure_spec(table: pd.DataFrame, treaties: pd.DataFrame | None, *, start: A
     view = (pd.Timestamp(start).strftime("%Y-%m-%d") if start is not None else full[0],
             pd.Timestamp(end).strftime("%Y-%m-%d") if end is not None else full[1])
     traces = _bar_traces(treaty_rows, full[1])
-    actors = [a for a in ACTORS if a in set(table["primary_actor"])]
+    actors, kinds = _key_entries(table)
     for actor in actors:
         cols = _marker_columns(table[table["primary_actor"] == actor], points)
         traces.append(dict(
@@ -589,10 +590,24 @@ def _figure_spec(table: pd.DataFrame, treaties: pd.DataFrame | None, *, start: A
                     "line": {"width": 1, "color": "#ffffff"}},
             customdata=cols["customdata"], hovertext=cols["hovertext"],
             hovertemplate="%{hovertext}<extra></extra>"))
-    traces += _key_traces(actors, [k for k in TYPE_SYMBOLS if k in set(table["type"])])
+    traces += _key_traces(actors, kinds)
     traces.append(_selected_trace(table, selected, points))
     return {"data": traces,
             "layout": _layout(view, treaty_rows, full, title, height, no_match=table.empty)}
+
+
+def _key_entries(table: pd.DataFrame) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Return the actors (first named, in :data:`ACTORS` order) and the event types (in
+    :data:`TYPE_SYMBOLS` order) of a :func:`prepare_events` table: the key's entries."""
+    primary, kinds = set(table["primary_actor"]), set(table["type"])
+    return tuple(a for a in ACTORS if a in primary), tuple(k for k in TYPE_SYMBOLS if k in kinds)
+
+
+@functools.lru_cache(maxsize=32)
+def _checked_key_traces(actors: tuple[str, ...], kinds: tuple[str, ...]) -> tuple[dict, ...]:
+    """Return :func:`_key_traces` as plotly checked them (plain JSON dicts); cached, since
+    every explorer of the same events has the same key. Callers must copy before changing."""
+    return tuple(go.Scatter(t).to_plotly_json() for t in _key_traces(actors, kinds))
 
 
 def _key_traces(actors: Sequence[str], kinds: Sequence[str]) -> list[dict[str, Any]]:
@@ -788,18 +803,18 @@ def _months(first: pd.Timestamp, last: pd.Timestamp) -> pd.DatetimeIndex:
     return pd.date_range(first, last, freq="MS")
 
 
-def _key_figure(key_traces: Sequence[Mapping[str, Any]], layout: go.Layout) -> dict[str, Any]:
+def _key_figure(table: pd.DataFrame, layout: go.Layout) -> dict[str, Any]:
     """Return the key of a :func:`timeline_figure` as a plotly figure of its own (plain JSON):
     its legend-only traces and both legends, laid out in rows, with no axes (140 px high).
 
-    ``key_traces``: the figure's ``meta == "key"`` trace dicts (:func:`_figure_spec`); ``layout``:
-    a layout holding the figure's two legends (the explorer's FigureWidget's).
+    ``table``: the figure's :func:`prepare_events` table; ``layout``: a layout holding the
+    figure's two legends (the explorer's FigureWidget's).
     """
     legends = {name: layout[name].to_plotly_json() for name in ("legend", "legend2")}
     legends["legend"].update(orientation="h", x=0, y=1, xanchor="left", yanchor="top")
     legends["legend2"].update(orientation="h", x=0, y=0, xanchor="left", yanchor="bottom")
     # Each trace is checked by plotly, as it was inside the whole figure.
-    return {"data": [go.Scatter(dict(t)).to_plotly_json() for t in key_traces],
+    return {"data": copy.deepcopy(list(_checked_key_traces(*_key_entries(table)))),
             "layout": {**legends, "height": 140, "margin": {"l": 10, "r": 10, "t": 0, "b": 0},
                        "xaxis": {"visible": False}, "yaxis": {"visible": False},
                        "font": {"color": "#2a3f5f"}, "paper_bgcolor": "white",
@@ -895,8 +910,7 @@ class TimelineExplorer:
                       "actors": {k: box.model_id for k, box in self.actor_boxes.items()}},
             events=event_rows(self.events, _marker_columns(self.events, self._points)),
             months=list(months.strftime("%Y-%m-%d")), no_match=_no_match_annotation(),
-            key=_key_figure([t for t in spec["data"] if t.get("meta") == "key"],
-                            self.figure.layout))
+            key=_key_figure(self.events, self.figure.layout))
         # Zooming in the plot (drag, or the preset buttons above it) redraws in the browser at
         # once; the kernel then moves the slider to match, which updates the list of events.
         self.figure.layout.on_change(self._on_zoom, "xaxis.range")
