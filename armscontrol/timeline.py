@@ -49,6 +49,7 @@ import plotly.graph_objects as go
 
 from armscontrol.data import ACTORS, TREATY_CODES, DataError, validate_events
 from armscontrol.data_tables import events_table_html
+from armscontrol.figures import RUN_THIS_CELL
 
 #: The lanes, top to bottom, keyed by the ``treaty`` codes of events.csv.
 LANES: tuple[str, ...] = TREATY_CODES  # ("INF", "New START", "other")
@@ -101,6 +102,8 @@ EVENT_COLUMNS: tuple[str, ...] = (
 EXTRA_PRESETS: dict[str, tuple[str, str]] = {"October 2018": ("2018-10-01", "2018-11-01")}
 
 NO_MATCH_MESSAGE = "No events match these filters."
+# The explorer's text/plain: one stable line (the widgets' own repr holds random trace uids).
+_EXPLORER_TEXT = f"Timeline explorer: events, treaties and sources. {RUN_THIS_CELL}"
 _DATE_FORMS = {"day": r"\d{4}-\d{2}-\d{2}", "month": r"\d{4}-\d{2}", "year": r"\d{4}"}
 _SAFE_URL = re.compile(r"https?://", re.IGNORECASE)
 # Same-day events in one lane are spread over these offsets from the lane's centre line.
@@ -853,7 +856,8 @@ class TimelineExplorer:
         # figure, the browser's rows and every redraw from the kernel.
         self._points = _points(self.events)
         spec = _figure_spec(self.events, treaties, points=self._points)
-        from armscontrol.timeline_filter import TimelineFigure, TimelineFilter, event_rows
+        from armscontrol.timeline_filter import (ExplorerBox, TimelineFigure, TimelineFilter,
+                                                 event_rows)
 
         # The explorer draws the key (the legends) apart, once, under the plot (the browser
         # filter draws it): inside the plot, plotly.js redrew its 24 legend-only traces and two
@@ -914,14 +918,14 @@ class TimelineExplorer:
         # Zooming in the plot (drag, or the preset buttons above it) redraws in the browser at
         # once; the kernel then moves the slider to match, which updates the list of events.
         self.figure.layout.on_change(self._on_zoom, "xaxis.range")
-        self.widget = widgets.VBox([
+        self.widget = ExplorerBox([
             self.date_range,
             widgets.HBox([widgets.HTML("<b>Treaty:</b>&nbsp;"), *self.treaty_boxes.values(),
                           widgets.HTML("&nbsp;&nbsp;<b>Actor:</b>&nbsp;"),
                           *self.actor_boxes.values()],
                          layout=widgets.Layout(flex_flow="row wrap", align_items="center")),
             self.search, self.status, self.figure, self.browser_filter, self.events_menu,
-            self.detail, self.data_table])
+            self.detail, self.data_table], text=_EXPLORER_TEXT)
         self.widget.add_class("ac-timeline-explorer")
         self.status.add_class("ac-timeline-status")
         self.detail.add_class("ac-timeline-detail")
@@ -934,11 +938,12 @@ class TimelineExplorer:
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         bundle = self.widget._repr_mimebundle_(**kwargs)
-        # The widget's own text repr holds random trace uids (FigureWidget sets them): replace it
-        # with a stable line so notebooks storing this output pass nbval strict.
+        # A stable line, so notebooks storing this output pass nbval strict (the widgets' own
+        # repr holds random trace uids). The box's repr is that line already (ExplorerBox), but
+        # ipywidgets cuts a text/plain at 110 characters.
         from armscontrol import figures
 
-        bundle["text/plain"] = f"Timeline explorer: events, treaties and sources. {figures.RUN_THIS_CELL}"
+        bundle["text/plain"] = _EXPLORER_TEXT
         # While outputs are refreshed, also hand over the figure as it first appears, which
         # tools/refresh_outputs.py stores as a picture for readers without a kernel.
 
