@@ -833,8 +833,9 @@ class TimelineExplorer:
     (Dropdown of the events in view), ``detail`` (HTML), ``status`` (HTML), ``data_table`` (HTML:
     the events in view as a table, for screen readers), ``figure``
     (FigureWidget), ``browser_filter`` (the :class:`~armscontrol.timeline_filter.TimelineFilter`
-    that filters in the browser). :meth:`visible` returns the events in view; :meth:`select`
-    opens one.
+    that filters in the browser), ``static_figure`` (the whole :func:`timeline_figure`, key
+    included, as it first appears: the picture stored for readers without a kernel).
+    :meth:`visible` returns the events in view; :meth:`select` opens one.
 
     Once the explorer is on a page, the date slider and the treaty, actor and search boxes are
     drawn by the browser (armscontrol/timeline_filter.js), busy kernel or not, and the kernel
