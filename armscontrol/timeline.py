@@ -430,9 +430,11 @@ def _marker_columns(table: pd.DataFrame, points: pd.DataFrame | None = None) -> 
     """Return the per-point data of one event trace (same shape for figure and widget).
 
     ``points`` is :func:`_points` of a table holding ``table``'s rows (same index), so that a
-    caller drawing many subsets of one table computes them once; by default it is computed here.
+    caller drawing many subsets of one table computes them once; by default, or when the index
+    does not name each row once (a table concatenated from prepared tables), it is computed here.
     """
-    rows = _points(table) if points is None else points.loc[table.index]
+    shared = points is not None and points.index.is_unique
+    rows = points.loc[table.index] if shared else _points(table)
     ys = rows["y"].tolist()
     span_x: list[str | None] = []
     span_y: list[float | None] = []
