@@ -35,7 +35,10 @@ row and the field of any mistake.
 """
 from __future__ import annotations
 
+import copy
+import functools
 import html
+import os
 import re
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
@@ -46,6 +49,7 @@ import plotly.graph_objects as go
 
 from armscontrol.data import ACTORS, TREATY_CODES, DataError, validate_events
 from armscontrol.data_tables import events_table_html
+from armscontrol.figures import RUN_THIS_CELL
 from armscontrol.plot_style import TEMPLATE
 
 #: The lanes, top to bottom, keyed by the ``treaty`` codes of events.csv.
@@ -99,6 +103,8 @@ EVENT_COLUMNS: tuple[str, ...] = (
 EXTRA_PRESETS: dict[str, tuple[str, str]] = {"October 2018": ("2018-10-01", "2018-11-01")}
 
 NO_MATCH_MESSAGE = "No events match these filters."
+# The explorer's text/plain: one stable line (the widgets' own repr holds random trace uids).
+_EXPLORER_TEXT = f"Timeline explorer: events, treaties and sources. {RUN_THIS_CELL}"
 _DATE_FORMS = {"day": r"\d{4}-\d{2}-\d{2}", "month": r"\d{4}-\d{2}", "year": r"\d{4}"}
 _SAFE_URL = re.compile(r"https?://", re.IGNORECASE)
 # Same-day events in one lane are spread over these offsets from the lane's centre line.
@@ -172,7 +178,7 @@ def _check_and_normalise(events: pd.DataFrame, quote_ids: Iterable[str] | None) 
                         f"{list(EVENT_COLUMNS)} (start from armscontrol.timeline.new_events())")
     known_quotes = None if quote_ids is None else set(quote_ids)
     rows, seen = [], {}
-    for index, row in events.iterrows():
+    for index, row in _rows(events):
         event_id = "" if _missing(row["event_id"]) else str(row["event_id"]).strip()
         where = _row_name(index, event_id)
         if not event_id:
@@ -225,6 +231,21 @@ def _check_and_normalise(events: pd.DataFrame, quote_ids: Iterable[str] | None) 
     return pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
 
 
+def _rows(events: pd.DataFrame) -> Iterable[tuple[Any, Mapping[str, Any]]]:
+    """Return (index, {column: value}) for each row of ``events``, the events.csv columns only,
+    with the values ``DataFrame.iterrows`` gives.
+
+    Read column by column: building a Series for every row (``iterrows``) was most of the cost
+    of checking the events. ``iterrows`` turns a row of all-numeric columns into one dtype (an
+    int beside a float becomes a float), so such a table is still read by ``iterrows``.
+    """
+    if len(events.columns) and all(pd.api.types.is_numeric_dtype(t) for t in events.dtypes):
+        return events.iterrows()
+    columns = [events[c] for c in EVENT_COLUMNS]
+    return ((index, dict(zip(EVENT_COLUMNS, values)))
+            for index, values in zip(events.index, zip(*columns)))
+
+
 def _quote_ids(quotes: pd.DataFrame | None) -> list[str] | None:
     if quotes is None:
         return None
@@ -256,18 +277,21 @@ def prepare_events(events: pd.DataFrame, quotes: pd.DataFrame | None = None) -> 
     table["date_label"] = [date_label(d, p) for d, p in zip(table["date"], table["date_precision"])]
     extra = _quote_search_text(table, quotes)
     table["search_text"] = [
-        " ".join([r.event_id, r.title, r.summary, r.type, " ".join(r.actors), r.treaty,
-                  r.source_title, extra.get(r.event_id, "")]).lower()
-        for r in table.itertuples()]
+        " ".join([event_id, title, summary, kind, " ".join(actors), treaty, source_title,
+                  extra.get(event_id, "")]).lower()
+        for event_id, title, summary, kind, actors, treaty, source_title in zip(
+            table["event_id"], table["title"], table["summary"], table["type"],
+            table["actors"], table["treaty"], table["source_title"])]
     return table
 
 
 def _quote_search_text(table: pd.DataFrame, quotes: pd.DataFrame | None) -> dict[str, str]:
     if quotes is None or table.empty:
         return {}
-    by_id = {str(q.quote_id): f"{q.speaker} {q.quote}" for q in quotes.itertuples()}
-    return {r.event_id: " ".join(by_id.get(q, "") for q in r.source_quote)
-            for r in table.itertuples()}
+    by_id = {str(quote_id): f"{speaker} {quote}" for quote_id, speaker, quote in
+             zip(quotes["quote_id"], quotes["speaker"], quotes["quote"])}
+    return {event_id: " ".join(by_id.get(q, "") for q in quote_ids)
+            for event_id, quote_ids in zip(table["event_id"], table["source_quote"])}
 
 
 def new_events() -> pd.DataFrame:
@@ -342,45 +366,90 @@ def filter_events(events: pd.DataFrame, *, start: Any = None, end: Any = None,
 # The figure
 # ---------------------------------------------------------------------------------------------
 
-def _hover_html(row: Any) -> str:
+@functools.lru_cache(maxsize=4096)
+def _summary_lines(summary: str) -> str:
+    """Return a summary wrapped to 60 characters a line, escaped, lines joined by ``<br>``.
+
+    Cached: the explorer draws the same summaries again on every filter change and every
+    explorer, and ``textwrap.wrap`` was most of the cost of the hover labels.
+    """
+    return "<br>".join(html.escape(line) for line in textwrap.wrap(summary, 60))
+
+
+def _hover_html(title: str, date_text: str, kind: str, actors: Sequence[str],
+                summary: str) -> str:
     """Return the hover label of one event; every piece of data text is HTML-escaped."""
-    summary = "<br>".join(html.escape(line) for line in textwrap.wrap(row.summary, 60))
-    return (f"<b>{html.escape(row.title)}</b><br>{html.escape(row.date_label)}"
-            f" · {html.escape(row.type)} · {html.escape(', '.join(row.actors))}<br>{summary}")
+    return (f"<b>{html.escape(title)}</b><br>{html.escape(date_text)}"
+            f" · {html.escape(kind)} · {html.escape(', '.join(actors))}<br>"
+            f"{_summary_lines(summary)}")
 
 
-def _period(date: pd.Timestamp, precision: str) -> tuple[str, tuple[str, str] | None]:
-    """Return where to draw an event and the (first day, day after) of its period, if any.
+def _periods(dates: pd.Series, precisions: pd.Series) -> tuple[list[str], list[Any]]:
+    """Return where to draw each event and the (first day, day after) of its period, if any.
 
     A day is drawn on its day. An event known only to the month or year is drawn at the middle
     of that month or year, with a line across the whole period, so that it neither claims a day
     nor sits at the edge of a one-month view. (Plotly does not draw error bars on date axes, so
-    the period is a line trace of its own.)
+    the period is a line trace of its own.) Returns the x texts and, per event, None (a day) or
+    the period's two day texts; computed column-wise (one ``strftime`` per column, not per row).
     """
-    if precision == "day":
-        return date.strftime("%Y-%m-%d"), None
-    after = date + (pd.DateOffset(months=1) if precision == "month" else pd.DateOffset(years=1))
-    middle = date + (after - date) / 2
-    return middle.strftime("%Y-%m-%d %H:%M"), (date.strftime("%Y-%m-%d"),
-                                               after.strftime("%Y-%m-%d"))
+    if not len(dates):
+        return [], []
+    dates = pd.to_datetime(dates).reset_index(drop=True)
+    precisions = precisions.reset_index(drop=True)
+    after = (dates + pd.DateOffset(months=1)).where(precisions == "month",
+                                                    dates + pd.DateOffset(years=1))
+    day = dates.dt.strftime("%Y-%m-%d")
+    middle = (dates + (after - dates) / 2).dt.strftime("%Y-%m-%d %H:%M")
+    after_day = after.dt.strftime("%Y-%m-%d")
+    is_day = (precisions == "day").tolist()
+    x = [d if exact else m for d, m, exact in zip(day, middle, is_day)]
+    spans = [None if exact else (d, a) for d, a, exact in zip(day, after_day, is_day)]
+    return x, spans
 
 
-def _marker_columns(table: pd.DataFrame) -> dict[str, list]:
-    """Return the per-point data of one event trace (same shape for figure and widget)."""
-    periods = [_period(d, p) for d, p in zip(table["date"], table["date_precision"])]
+def _points(table: pd.DataFrame) -> pd.DataFrame:
+    """Return what is drawn of each event of a :func:`prepare_events` table, one row per event
+    with the table's index: ``x`` (date text), ``span`` (first day, day after) or None, ``y``
+    (lane units, rounded), ``symbol``, ``event_id`` and ``hovertext``.
+
+    Computed once per table; :func:`_marker_columns` takes any subset of its rows.
+    """
+    x, spans = _periods(table["date"], table["date_precision"])
+    hover = [_hover_html(*row) for row in zip(table["title"], table["date_label"], table["type"],
+                                              table["actors"], table["summary"])]
+    return pd.DataFrame({
+        "x": pd.Series(x, dtype=object), "span": pd.Series(spans, dtype=object),
+        "y": pd.Series([round(float(v), 3) for v in table["y"]], dtype=float),
+        "symbol": pd.Series([TYPE_SYMBOLS[t] for t in table["type"]], dtype=object),
+        "event_id": pd.Series(list(table["event_id"]), dtype=object),
+        "hovertext": pd.Series(hover, dtype=object),
+    }).set_axis(table.index)
+
+
+def _marker_columns(table: pd.DataFrame, points: pd.DataFrame | None = None) -> dict[str, list]:
+    """Return the per-point data of one event trace (same shape for figure and widget).
+
+    ``points`` is :func:`_points` of a table holding ``table``'s rows (same index), so that a
+    caller drawing many subsets of one table computes them once; by default, or when the index
+    does not name each row once (a table concatenated from prepared tables), it is computed here.
+    """
+    shared = points is not None and points.index.is_unique
+    rows = points.loc[table.index] if shared else _points(table)
+    ys = rows["y"].tolist()
     span_x: list[str | None] = []
     span_y: list[float | None] = []
-    for (_, span), y in zip(periods, table["y"]):
+    for span, y in zip(rows["span"], ys):
         if span is not None:
             span_x += [span[0], span[1], None]
-            span_y += [round(float(y), 3)] * 2 + [None]
+            span_y += [y, y, None]
     return {
-        "x": [x for x, _ in periods],
+        "x": rows["x"].tolist(),
         "span_x": span_x, "span_y": span_y,
-        "y": [round(float(v), 3) for v in table["y"]],
-        "symbol": [TYPE_SYMBOLS[t] for t in table["type"]],
-        "customdata": [[e] for e in table["event_id"]],
-        "hovertext": [_hover_html(r) for r in table.itertuples()],
+        "y": ys,
+        "symbol": rows["symbol"].tolist(),
+        "customdata": [[e] for e in rows["event_id"]],
+        "hovertext": rows["hovertext"].tolist(),
     }
 
 
@@ -414,8 +483,9 @@ def _full_range(table: pd.DataFrame, treaty_rows: list[dict[str, Any]]) -> tuple
     return f"{min(dates).year}-01-01", f"{max(dates).year + 1}-01-01"
 
 
-def _bar_traces(treaty_rows: list[dict[str, Any]], view_end: str) -> list[go.Scatter]:
-    """Return each treaty's life as two bands: signed → in force (pale), in force → ended.
+def _bar_traces(treaty_rows: list[dict[str, Any]], view_end: str) -> list[dict[str, Any]]:
+    """Return each treaty's life as two bands (scatter trace dicts): signed → in force (pale),
+    in force → ended.
 
     Each band is a filled rectangle drawn with date corners. (A horizontal ``go.Bar`` needs its
     length in milliseconds, and a FigureWidget that drops the axis type after a redraw would
@@ -442,7 +512,7 @@ def _bar_traces(treaty_rows: list[dict[str, Any]], view_end: str) -> list[go.Sca
             if begin is None or finish is None or finish <= begin:
                 continue
             a, b = begin.strftime("%Y-%m-%d"), finish.strftime("%Y-%m-%d")
-            bands.append(go.Scatter(
+            bands.append(dict(
                 x=[a, b, b, a, a], y=[y - 0.4, y - 0.4, y + 0.4, y + 0.4, y - 0.4],
                 mode="lines", fill="toself", fillcolor=colour, line={"width": 0},
                 hoveron="fills", hoverlabel={"namelength": -1},
@@ -480,43 +550,87 @@ def timeline_figure(events: pd.DataFrame, treaties: pd.DataFrame | None = None, 
     its lanes and says "No events match these filters."
     """
     table = events if "search_text" in events.columns else prepare_events(events, quotes)
+    return _figure(table, treaties, start=start, end=end, selected=selected, title=title,
+                   height=height)
+
+
+def _figure(table: pd.DataFrame, treaties: pd.DataFrame | None, *, start: Any = None,
+            end: Any = None, selected: str | None = None, title: str | None = None,
+            height: int = 600, points: pd.DataFrame | None = None) -> go.Figure:
+    """Return :func:`timeline_figure` of a :func:`prepare_events` table.
+
+    ``points`` is :func:`_points` of ``table`` when the caller has it already.
+    """
+    spec = _figure_spec(table, treaties, start=start, end=end, selected=selected, title=title,
+                        height=height, points=points)
+    # The traces are plain dicts, so plotly checks each once, as the figure is built (built as
+    # go.Scatter objects and added one by one, each was checked twice). The layout is set after
+    # the traces, as before, so the JSON keeps its key order.
+    fig = go.Figure(data=spec["data"], layout={"template": TEMPLATE})
+    fig.update_layout(spec["layout"])
+    return fig
+
+
+def _figure_spec(table: pd.DataFrame, treaties: pd.DataFrame | None, *, start: Any = None,
+                 end: Any = None, selected: str | None = None, title: str | None = None,
+                 height: int = 600, points: pd.DataFrame | None = None) -> dict[str, Any]:
+    """Return the timeline of a :func:`prepare_events` table as ``{"data": [trace dicts],
+    "layout": layout dict}``, not yet checked by plotly (see :func:`_figure`)."""
+    points = _points(table) if points is None else points
     treaty_rows = _treaty_dates(treaties)
     full = _full_range(table, treaty_rows)
     view = (pd.Timestamp(start).strftime("%Y-%m-%d") if start is not None else full[0],
             pd.Timestamp(end).strftime("%Y-%m-%d") if end is not None else full[1])
-    fig = go.Figure(layout={"template": TEMPLATE})
-    for bar in _bar_traces(treaty_rows, full[1]):
-        fig.add_trace(bar)
-    for actor in [a for a in ACTORS if a in set(table["primary_actor"])]:
-        part = table[table["primary_actor"] == actor]
-        cols = _marker_columns(part)
-        fig.add_trace(go.Scatter(
+    traces = _bar_traces(treaty_rows, full[1])
+    actors, kinds = _key_entries(table)
+    for actor in actors:
+        cols = _marker_columns(table[table["primary_actor"] == actor], points)
+        traces.append(dict(
             x=cols["span_x"], y=cols["span_y"], mode="lines", name=f"{actor} (period)",
             uid=f"periods-{actor}", meta="periods", hoverinfo="skip", showlegend=False,
             line={"color": ACTOR_COLOURS[actor], "width": 2, "dash": "dot"}, opacity=0.7))
-        fig.add_trace(go.Scatter(
+        traces.append(dict(
             x=cols["x"], y=cols["y"], mode="markers", name=actor, uid=f"events-{actor}",
             meta="events", showlegend=False,
             marker={"color": ACTOR_COLOURS[actor], "symbol": cols["symbol"], "size": 12,
                     "line": {"width": 1, "color": "#ffffff"}},
             customdata=cols["customdata"], hovertext=cols["hovertext"],
             hovertemplate="%{hovertext}<extra></extra>"))
-    # The key is plotly's legends: one legend-only trace per actor and per type. (Drawn as a
-    # trace with text on a key panel instead, it made every zoom 4-5 times slower; see
-    # benchmarks/bench_timeline_filter.py.)
-    for actor in [a for a in ACTORS if a in set(table["primary_actor"])]:
-        fig.add_trace(go.Scatter(
-            x=[None], y=[None], mode="markers", name=actor, uid=f"key-{actor}", meta="key",
-            hoverinfo="skip", marker={"color": ACTOR_COLOURS[actor], "symbol": "circle",
-                                      "size": 11}))
-    for kind in [k for k in TYPE_SYMBOLS if k in set(table["type"])]:
-        fig.add_trace(go.Scatter(
-            x=[None], y=[None], mode="markers", name=kind, legend="legend2", hoverinfo="skip",
-            uid=f"key-{kind}", meta="key",
-            marker={"symbol": TYPE_SYMBOLS[kind], "color": "#555555", "size": 10}))
-    fig.add_trace(_selected_trace(table, selected))
-    fig.update_layout(_layout(view, treaty_rows, full, title, height, no_match=table.empty))
-    return fig
+    traces += _key_traces(actors, kinds)
+    traces.append(_selected_trace(table, selected, points))
+    return {"data": traces,
+            "layout": _layout(view, treaty_rows, full, title, height, no_match=table.empty)}
+
+
+def _key_entries(table: pd.DataFrame) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Return the actors (first named, in :data:`ACTORS` order) and the event types (in
+    :data:`TYPE_SYMBOLS` order) of a :func:`prepare_events` table: the key's entries."""
+    primary, kinds = set(table["primary_actor"]), set(table["type"])
+    return tuple(a for a in ACTORS if a in primary), tuple(k for k in TYPE_SYMBOLS if k in kinds)
+
+
+@functools.lru_cache(maxsize=32)
+def _checked_key_traces(actors: tuple[str, ...], kinds: tuple[str, ...]) -> tuple[dict, ...]:
+    """Return :func:`_key_traces` as plotly checked them (plain JSON dicts); cached, since
+    every explorer of the same events has the same key. Callers must copy before changing."""
+    return tuple(go.Scatter(t).to_plotly_json() for t in _key_traces(actors, kinds))
+
+
+def _key_traces(actors: Sequence[str], kinds: Sequence[str]) -> list[dict[str, Any]]:
+    """Return the key's legend-only traces (dicts): one per actor, then one per event type.
+
+    The key is plotly's legends. (Drawn as a trace with text on a key panel instead, it made
+    every zoom 4-5 times slower; see benchmarks/bench_timeline_filter.py.)
+    """
+    traces = [dict(x=[None], y=[None], mode="markers", name=actor, uid=f"key-{actor}",
+                   meta="key", hoverinfo="skip",
+                   marker={"color": ACTOR_COLOURS[actor], "symbol": "circle", "size": 11})
+              for actor in actors]
+    traces += [dict(x=[None], y=[None], mode="markers", name=kind, legend="legend2",
+                    hoverinfo="skip", uid=f"key-{kind}", meta="key",
+                    marker={"symbol": TYPE_SYMBOLS[kind], "color": "#555555", "size": 10})
+               for kind in kinds]
+    return traces
 
 
 def event_traces(figure: go.Figure) -> list[go.Scatter]:
@@ -524,10 +638,16 @@ def event_traces(figure: go.Figure) -> list[go.Scatter]:
     return [t for t in figure.data if getattr(t, "meta", None) == "events"]
 
 
-def _selected_trace(table: pd.DataFrame, selected: str | None) -> go.Scatter:
+def _selected_trace(table: pd.DataFrame, selected: str | None,
+                    points: pd.DataFrame | None = None) -> dict[str, Any]:
+    """Return the ring around the selected event (none if ``selected`` is None) as a trace dict.
+
+    ``points``: :func:`_points` of ``table``, if the caller has it.
+    """
     row = table[table["event_id"] == selected] if selected else table.iloc[0:0]
-    return go.Scatter(
-        x=_marker_columns(row)["x"], y=[round(float(v), 3) for v in row["y"]],
+    cols = _marker_columns(row, points)
+    return dict(
+        x=cols["x"], y=cols["y"],
         mode="markers", name="selected", uid="selected", showlegend=False, hoverinfo="skip",
         marker={"symbol": "circle-open", "size": 24, "color": "#000000", "line": {"width": 3}})
 
@@ -684,17 +804,23 @@ def event_detail_html(event: Any, quotes: pd.DataFrame | None = None,
 # The explorer widget
 # ---------------------------------------------------------------------------------------------
 
-def _months(first: pd.Timestamp, last: pd.Timestamp) -> list[pd.Timestamp]:
-    return list(pd.date_range(first, last, freq="MS"))
+def _months(first: pd.Timestamp, last: pd.Timestamp) -> pd.DatetimeIndex:
+    """Return the first days of the months from ``first`` to ``last``."""
+    return pd.date_range(first, last, freq="MS")
 
 
-def _key_figure(figure: go.Figure) -> dict[str, Any]:
+def _key_figure(table: pd.DataFrame, layout: go.Layout) -> dict[str, Any]:
     """Return the key of a :func:`timeline_figure` as a plotly figure of its own (plain JSON):
-    its legend-only traces and both legends, laid out in rows, with no axes (140 px high)."""
-    legends = {name: figure.layout[name].to_plotly_json() for name in ("legend", "legend2")}
+    its legend-only traces and both legends, laid out in rows, with no axes (140 px high).
+
+    ``table``: the figure's :func:`prepare_events` table; ``layout``: a layout holding the
+    figure's two legends (the explorer's FigureWidget's).
+    """
+    legends = {name: layout[name].to_plotly_json() for name in ("legend", "legend2")}
     legends["legend"].update(orientation="h", x=0, y=1, xanchor="left", yanchor="top")
     legends["legend2"].update(orientation="h", x=0, y=0, xanchor="left", yanchor="bottom")
-    return {"data": [t.to_plotly_json() for t in figure.data if t.meta == "key"],
+    # Each trace is checked by plotly, as it was inside the whole figure.
+    return {"data": copy.deepcopy(list(_checked_key_traces(*_key_entries(table)))),
             "layout": {**legends, "height": 140, "margin": {"l": 10, "r": 10, "t": 0, "b": 0},
                        "xaxis": {"visible": False}, "yaxis": {"visible": False},
                        "font": {"color": "#2a3f5f"}, "paper_bgcolor": "white",
@@ -710,8 +836,9 @@ class TimelineExplorer:
     (Dropdown of the events in view), ``detail`` (HTML), ``status`` (HTML), ``data_table`` (HTML:
     the events in view as a table, for screen readers), ``figure``
     (FigureWidget), ``browser_filter`` (the :class:`~armscontrol.timeline_filter.TimelineFilter`
-    that filters in the browser). :meth:`visible` returns the events in view; :meth:`select`
-    opens one.
+    that filters in the browser), ``static_figure`` (the whole :func:`timeline_figure`, key
+    included, as it first appears: the picture stored for readers without a kernel).
+    :meth:`visible` returns the events in view; :meth:`select` opens one.
 
     Once the explorer is on a page, the date slider and the treaty, actor and search boxes are
     drawn by the browser (armscontrol/timeline_filter.js), busy kernel or not, and the kernel
@@ -729,17 +856,25 @@ class TimelineExplorer:
         self.selected: str | None = None
         self._drawn_filters: dict[str, Any] | None = None
         self._busy = False
-        static = timeline_figure(self.events, treaties)
-        from armscontrol.timeline_filter import TimelineFigure, TimelineFilter, event_rows
+        # What is drawn of each event (x, hover label, ...) is computed once, for the static
+        # figure, the browser's rows and every redraw from the kernel.
+        self._points = _points(self.events)
+        spec = _figure_spec(self.events, treaties, points=self._points)
+        from armscontrol.timeline_filter import (ExplorerBox, TimelineFigure, TimelineFilter,
+                                                 event_rows)
 
         # The explorer draws the key (the legends) apart, once, under the plot (the browser
         # filter draws it): inside the plot, plotly.js redrew its 24 legend-only traces and two
         # legends on every filter change (benchmarks/bench_timeline_filter.py, treaty box:
         # median 85 ms with the key inside, 51 ms without, same machine). The picture stored
-        # for readers without a kernel is the whole static figure, key included.
-        self._static_figure = static
-        self.figure = TimelineFigure(data=[t for t in static.data if t.meta != "key"],
-                                     layout=static.layout)
+        # for readers without a kernel is the whole static figure, key included
+        # (:attr:`static_figure`, built only when asked for).
+        self._treaties = treaties
+        self._static: go.Figure | None = None
+        # Built from the same trace and layout dicts as the static figure, checked by plotly once
+        # (building the static go.Figure and then copying it checked everything twice).
+        self.figure = TimelineFigure(data=[t for t in spec["data"] if t.get("meta") != "key"],
+                                     layout=spec["layout"])
         self.figure.update_layout(showlegend=False, margin={"r": 30, "b": 60})
         self._actor_traces = {t.name: t for t in event_traces(self.figure)}
         self._period_traces = {t.name.removesuffix(" (period)"): t for t in self.figure.data
@@ -748,9 +883,11 @@ class TimelineExplorer:
         for trace in self._actor_traces.values():
             trace.on_click(self._on_click)
 
-        full = static.layout.xaxis.range
+        full = self.figure.layout.xaxis.range  # the whole timeline, as first shown
         months = _months(pd.Timestamp(full[0]), pd.Timestamp(full[1]) - pd.offsets.MonthBegin(1))
-        options = [(m.strftime("%b %Y"), m) for m in months]
+        # Labels written for the whole index at once (600 months: one strftime per month
+        # was a few milliseconds).
+        options = list(zip(months.strftime("%b %Y"), months))
         self.date_range = widgets.SelectionRangeSlider(
             options=options, index=(0, len(options) - 1), description="Dates",
             continuous_update=False, layout=widgets.Layout(width="95%"))
@@ -779,37 +916,52 @@ class TimelineExplorer:
             controls={"dates": self.date_range.model_id, "search": self.search.model_id,
                       "treaties": {k: box.model_id for k, box in self.treaty_boxes.items()},
                       "actors": {k: box.model_id for k, box in self.actor_boxes.items()}},
-            events=event_rows(self.events, _marker_columns(self.events)),
-            months=[m.strftime("%Y-%m-%d") for m in months], no_match=_no_match_annotation(),
-            key=_key_figure(static))
+            events=event_rows(self.events, _marker_columns(self.events, self._points)),
+            months=list(months.strftime("%Y-%m-%d")), no_match=_no_match_annotation(),
+            key=_key_figure(self.events, self.figure.layout))
         # Zooming in the plot (drag, or the preset buttons above it) redraws in the browser at
         # once; the kernel then moves the slider to match, which updates the list of events.
         self.figure.layout.on_change(self._on_zoom, "xaxis.range")
-        self.widget = widgets.VBox([
+        self.widget = ExplorerBox([
             self.date_range,
             widgets.HBox([widgets.HTML("<b>Treaty:</b>&nbsp;"), *self.treaty_boxes.values(),
                           widgets.HTML("&nbsp;&nbsp;<b>Actor:</b>&nbsp;"),
                           *self.actor_boxes.values()],
                          layout=widgets.Layout(flex_flow="row wrap", align_items="center")),
             self.search, self.status, self.figure, self.browser_filter, self.events_menu,
-            self.detail, self.data_table])
+            self.detail, self.data_table], text=_EXPLORER_TEXT)
         self.widget.add_class("ac-timeline-explorer")
         self.status.add_class("ac-timeline-status")
         self.detail.add_class("ac-timeline-detail")
+        # The figure's markers were drawn from every event, which is what the filters let
+        # through at first: the first refresh need not check and send the same marker data again.
+        first = self._filters()
+        if len(filter_events(self.events, **first)) == len(self.events):
+            self._drawn_filters = first
         self.refresh()
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         bundle = self.widget._repr_mimebundle_(**kwargs)
-        # The widget's own text repr holds random trace uids (FigureWidget sets them): replace it
-        # with a stable line so notebooks storing this output pass nbval strict.
+        # A stable line, so notebooks storing this output pass nbval strict (the widgets' own
+        # repr holds random trace uids). The box's repr is that line already (ExplorerBox), but
+        # ipywidgets cuts a text/plain at 110 characters.
         from armscontrol import figures
 
-        bundle["text/plain"] = f"Timeline explorer: events, treaties and sources. {figures.RUN_THIS_CELL}"
+        bundle["text/plain"] = _EXPLORER_TEXT
         # While outputs are refreshed, also hand over the figure as it first appears, which
         # tools/refresh_outputs.py stores as a picture for readers without a kernel.
 
-        bundle.update(figures.first_state(self._static_figure))
+        if os.environ.get(figures.STORE_FIRST_STATE_ENV) == "1":  # else first_state is {}
+            bundle.update(figures.first_state(self.static_figure))
         return bundle
+
+    @property
+    def static_figure(self) -> go.Figure:
+        """Return the whole :func:`timeline_figure` of these events as it first appears (the key
+        inside), the picture stored for readers without a kernel; built on first use."""
+        if self._static is None:
+            self._static = _figure(self.events, self._treaties, points=self._points)
+        return self._static
 
     # -- filtering ---------------------------------------------------------------------------
     def date_window(self) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -869,7 +1021,8 @@ class TimelineExplorer:
                 if kernel_draws and filters != self._drawn_filters:
                     self._drawn_filters = filters
                     for actor, trace in self._actor_traces.items():
-                        cols = _marker_columns(candidates[candidates["primary_actor"] == actor])
+                        cols = _marker_columns(
+                            candidates[candidates["primary_actor"] == actor], self._points)
                         trace.x, trace.y = cols["x"], cols["y"]
                         trace.marker.symbol = cols["symbol"]
                         trace.customdata, trace.hovertext = cols["customdata"], cols["hovertext"]
@@ -911,9 +1064,9 @@ class TimelineExplorer:
             self.select(change["new"])
 
     def _draw_selection(self) -> None:
-        new = _selected_trace(self.events, self.selected)
-        if tuple(self._selected_trace.x or ()) != tuple(new.x or ()):
-            self._selected_trace.x, self._selected_trace.y = new.x, new.y
+        new = _selected_trace(self.events, self.selected, self._points)
+        if tuple(self._selected_trace.x or ()) != tuple(new["x"]):
+            self._selected_trace.x, self._selected_trace.y = new["x"], new["y"]
 
     def select(self, event_id: str) -> None:
         """Open an event in the detail panel and ring its marker; KeyError if the id is unknown."""

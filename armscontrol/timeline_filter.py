@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import anywidget
+import ipywidgets
 import pandas as pd
 import traitlets
 
@@ -43,13 +44,16 @@ def event_rows(table: pd.DataFrame, columns: dict[str, list]) -> list[dict[str, 
     None for an event known to the day).
     """
     spans = iter(zip(columns["span_x"][0::3], columns["span_x"][1::3]))
+    # Read column by column (itertuples and a strftime per row cost more than the rest).
+    days = pd.to_datetime(table["date"]).dt.strftime("%Y-%m-%d") if len(table) else []
     rows = []
-    for r, x, y, symbol, hover in zip(table.itertuples(), columns["x"], columns["y"],
-                                      columns["symbol"], columns["hovertext"]):
-        span = None if r.date_precision == "day" else list(next(spans))
-        rows.append({"id": r.event_id, "date": r.date.strftime("%Y-%m-%d"), "lane": r.lane,
-                     "actors": list(r.actors), "primary": r.primary_actor,
-                     "search": r.search_text, "x": x, "y": y, "symbol": symbol,
+    for event_id, day, precision, lane, actors, primary, search, x, y, symbol, hover in zip(
+            table["event_id"], days, table["date_precision"], table["lane"], table["actors"],
+            table["primary_actor"], table["search_text"], columns["x"], columns["y"],
+            columns["symbol"], columns["hovertext"]):
+        span = None if precision == "day" else list(next(spans))
+        rows.append({"id": event_id, "date": day, "lane": lane, "actors": list(actors),
+                     "primary": primary, "search": search, "x": x, "y": y, "symbol": symbol,
                      "hovertext": hover, "span": span})
     return rows
 
@@ -90,3 +94,19 @@ class TimelineFigure(FigureWidget):
                           source_view_id: Any = None) -> None:
         if source_view_id is None:
             super()._send_restyle_msg(restyle_data, trace_indexes)
+
+
+class ExplorerBox(ipywidgets.VBox):
+    """The explorer's outer box: a ``VBox`` whose text repr is the fixed line ``text``.
+
+    ipywidgets writes a widget's ``text/plain`` from its repr, and a box's repr holds its
+    children's: here the whole plotly figure, pretty-printed (about a fifth of the time a notebook
+    took to show the explorer), with random trace uids, only for the explorer to replace it.
+    """
+
+    def __init__(self, children: Any, text: str, **kwargs: Any) -> None:
+        super().__init__(children, **kwargs)
+        self._text = text
+
+    def __repr__(self) -> str:
+        return self._text
