@@ -17,7 +17,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 BENCHMARKS = [
-    ("lessons", "bench_lessons.py", "Run All of each lesson against the import-only floor"),
+    # Three runs of each lesson and floor (medians): one run moves by tenths of a second.
+    ("lessons", "bench_lessons.py --repeat 3",
+     "Run All of each lesson against its import-only floor (median of 3)"),
     ("install", "bench_install_size.py", "runtime install size against a bare install"),
     ("range slider", "bench_range_slider.py",
      "range explorer controls (slider, INF toggle, claims) to redrawn circle, in Chromium"),
@@ -27,8 +29,11 @@ BENCHMARKS = [
 
 
 def run(script: str) -> str:
-    """Run one benchmark script; return what it printed (stdout and stderr)."""
-    result = subprocess.run([sys.executable, str(HERE / script)], capture_output=True, text=True)
+    """Run one benchmark script (its file name, then any arguments); return what it printed
+    (stdout and stderr)."""
+    name, *arguments = script.split()
+    result = subprocess.run([sys.executable, str(HERE / name), *arguments], capture_output=True,
+                            text=True)
     out = result.stdout + (f"\n[exit {result.returncode}]\n" + result.stderr[-2000:]
                            if result.returncode else "")
     return out.strip()
