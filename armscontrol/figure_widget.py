@@ -15,7 +15,6 @@ on Binder or JupyterHub).
 """
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 import anywidget
@@ -30,10 +29,15 @@ class PlotlyBundle(anywidget.AnyWidget):
     bundle = traitlets.Unicode().tag(sync=True)
 
 
-@functools.cache
+_BUNDLE: list[PlotlyBundle] = []  # the kernel's one PlotlyBundle, once made
+
+
 def plotly_bundle() -> PlotlyBundle:
-    """Return the kernel's one :class:`PlotlyBundle` (made on first use)."""
-    return PlotlyBundle(bundle=str(go.FigureWidget._esm))
+    """Return the kernel's one :class:`PlotlyBundle`, made on first use and made again if it
+    was closed (``ipywidgets.Widget.close_all()`` closes it with every other widget)."""
+    if not _BUNDLE or _BUNDLE[0].comm is None:
+        _BUNDLE[:] = [PlotlyBundle(bundle=str(go.FigureWidget._esm))]
+    return _BUNDLE[0]
 
 
 class FigureWidget(go.FigureWidget):

@@ -5,8 +5,8 @@ WGS84 ellipsoid), never with a hand-written spherical formula: a haversine on a 
 up to about 0.5 %, which is tens of kilometres at missile ranges. Single points and rings use
 ``geographiclib`` (Karney's own Python implementation); many points at once (every place in a
 table, every point of a map's outline) use ``pyproj``'s ``Geod``, PROJ's C implementation of the
-same algorithms, which takes whole numpy arrays: about 100 times faster for a map's thousands of
-points, and equal to geographiclib to within a micrometre (tests/test_geo.py checks it).
+same algorithms, which takes whole numpy arrays: 8,000 outline points in about 9 ms here against
+0.6 s one by one, and equal to geographiclib to within a micrometre (tests/test_geo.py checks it).
 
 Conventions used throughout:
 
@@ -160,7 +160,7 @@ def _geod():
 def inverse_arrays(lat0: float, lon0: float, lats, lons) -> tuple[np.ndarray, np.ndarray]:
     """Return ``(distance_km, azimuth_deg)``: for every point of the arrays ``lats``, ``lons``
     (degrees), its geodesic distance in km from ``(lat0, lon0)`` on the WGS84 ellipsoid and the
-    azimuth of that geodesic at ``(lat0, lon0)`` in degrees clockwise from north, in (-180, 180].
+    azimuth of that geodesic at ``(lat0, lon0)`` in degrees clockwise from north (-180 to 180).
     Points with a NaN coordinate get NaN. The coordinates are not checked: callers check them
     first (see :func:`check_point`)."""
     lats, lons = np.asarray(lats, dtype=float), np.asarray(lons, dtype=float)

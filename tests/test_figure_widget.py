@@ -29,3 +29,11 @@ def test_it_is_still_plotlys_figure_widget():
     assert fig.to_dict()["layout"]["title"]["text"] == "A title"
     assert fig.data[0].y == (1, 2)
 
+
+
+def test_a_closed_bundle_is_made_again():
+    bundle = plotly_bundle()
+    bundle.close()
+    again = plotly_bundle()
+    assert again is not bundle and again.comm is not None
+    assert FigureWidget().bundle_id == again.model_id
