@@ -93,14 +93,20 @@ def stored_figure_outputs(nb: nbformat.NotebookNode) -> list[dict]:
             if PLOTLY_MIME in o.get("data", {})]
 
 
+def storing_first_state() -> bool:
+    """Return True while outputs are being refreshed (``STORE_FIRST_STATE_ENV`` is "1"): then
+    explorers hand over their first state (:func:`first_state`)."""
+    return os.environ.get(STORE_FIRST_STATE_ENV) == "1"
+
+
 def first_state(figure) -> dict:
     """Return ``{FIRST_STATE_MIME: figure JSON}`` for an explorer's mimebundle while outputs are
-    being refreshed (``STORE_FIRST_STATE_ENV`` is "1"), else ``{}``.
+    being refreshed (:func:`storing_first_state`), else ``{}``.
 
     ``figure`` is a plotly ``Figure`` or ``FigureWidget``; the JSON is plain (no numpy arrays),
     so the kernel can send it.
     """
-    if os.environ.get(STORE_FIRST_STATE_ENV) != "1":
+    if not storing_first_state():
         return {}
     return {FIRST_STATE_MIME: json.loads(figure.to_json())}
 

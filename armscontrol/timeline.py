@@ -38,7 +38,6 @@ from __future__ import annotations
 import copy
 import functools
 import html
-import os
 import re
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
@@ -49,7 +48,7 @@ import plotly.graph_objects as go
 
 from armscontrol.data import ACTORS, TREATY_CODES, DataError, validate_events
 from armscontrol.data_tables import events_table_html
-from armscontrol.figures import RUN_THIS_CELL
+from armscontrol import figures
 from armscontrol.plot_style import TEMPLATE
 
 #: The lanes, top to bottom, keyed by the ``treaty`` codes of events.csv.
@@ -104,7 +103,7 @@ EXTRA_PRESETS: dict[str, tuple[str, str]] = {"October 2018": ("2018-10-01", "201
 
 NO_MATCH_MESSAGE = "No events match these filters."
 # The explorer's text/plain: one stable line (the widgets' own repr holds random trace uids).
-_EXPLORER_TEXT = f"Timeline explorer: events, treaties and sources. {RUN_THIS_CELL}"
+_EXPLORER_TEXT = f"Timeline explorer: events, treaties and sources. {figures.RUN_THIS_CELL}"
 _DATE_FORMS = {"day": r"\d{4}-\d{2}-\d{2}", "month": r"\d{4}-\d{2}", "year": r"\d{4}"}
 _SAFE_URL = re.compile(r"https?://", re.IGNORECASE)
 # Same-day events in one lane are spread over these offsets from the lane's centre line.
@@ -945,13 +944,11 @@ class TimelineExplorer:
         # A stable line, so notebooks storing this output pass nbval strict (the widgets' own
         # repr holds random trace uids). The box's repr is that line already (ExplorerBox), but
         # ipywidgets cuts a text/plain at 110 characters.
-        from armscontrol import figures
-
         bundle["text/plain"] = _EXPLORER_TEXT
         # While outputs are refreshed, also hand over the figure as it first appears, which
-        # tools/refresh_outputs.py stores as a picture for readers without a kernel.
-
-        if os.environ.get(figures.STORE_FIRST_STATE_ENV) == "1":  # else first_state is {}
+        # tools/refresh_outputs.py stores as a picture for readers without a kernel (the static
+        # figure is built only then).
+        if figures.storing_first_state():
             bundle.update(figures.first_state(self.static_figure))
         return bundle
 
