@@ -6,7 +6,7 @@
 // 5 MB) is a synced trait, so every FigureWidget sends all of it again. Here each figure names
 // the PlotlyBundle model that holds the module (`bundle_id`); the first figure on a page
 // imports it from there, every other one reuses that import. Initialising and rendering are
-// then plotly's own.
+// then plotly's own. The module arrives as binary (a DataView), so no 5 MB JSON string is parsed.
 
 const loaded = new Map(); // PlotlyBundle model id -> Promise of plotly's widget definition
 
@@ -15,6 +15,7 @@ function plotlyWidget(model) {
   if (!loaded.has(id)) {
     loaded.set(id, (async () => {
       const host = await model.widget_manager.get_model(id);
+      // A binary trait: the page receives the module's UTF-8 source as a DataView.
       const url = URL.createObjectURL(new Blob([host.get("bundle")],
                                                { type: "text/javascript" }));
       try {

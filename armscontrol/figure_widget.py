@@ -9,6 +9,10 @@ small module instead (figure_widget.js): it loads plotly's module once per page 
 ``initialize`` and ``render``. Everything else (the figure, its updates in both directions)
 is plotly's unchanged.
 
+The bundle travels as a binary buffer (a ``Bytes`` trait), not as a JSON string: the kernel
+then does not escape and encode 5 MB of JavaScript into JSON, nor does the page parse it back
+(measured in a kernel: 11 ms to make the widget against 39-43 ms with a ``Unicode`` trait).
+
 Why by hand: neither plotly nor anywidget shares a module between widgets (anywidget imports
 an ``_esm`` by URL only from ``http(s)://`` addresses, which a kernel cannot know for the page
 on Binder or JupyterHub).
@@ -23,10 +27,11 @@ import traitlets
 
 
 class PlotlyBundle(anywidget.AnyWidget):
-    """An invisible widget holding plotly's widget module (``bundle``) for the figures."""
+    """An invisible widget holding plotly's widget module (``bundle``: its JavaScript source,
+    UTF-8 bytes) for the figures."""
 
     _esm = "export default {};"
-    bundle = traitlets.Unicode().tag(sync=True)
+    bundle = traitlets.Bytes().tag(sync=True)
 
 
 _BUNDLE: list[PlotlyBundle] = []  # the kernel's one PlotlyBundle, once made
@@ -36,7 +41,7 @@ def plotly_bundle() -> PlotlyBundle:
     """Return the kernel's one :class:`PlotlyBundle`, made on first use and made again if it
     was closed (``ipywidgets.Widget.close_all()`` closes it with every other widget)."""
     if not _BUNDLE or _BUNDLE[0].comm is None:
-        _BUNDLE[:] = [PlotlyBundle(bundle=str(go.FigureWidget._esm))]
+        _BUNDLE[:] = [PlotlyBundle(bundle=str(go.FigureWidget._esm).encode("utf-8"))]
     return _BUNDLE[0]
 
 

@@ -6,6 +6,7 @@ test_keyboard.py — show the explorers' figures drawing and redrawing through i
 from __future__ import annotations
 
 import plotly.graph_objects as go
+from ipywidgets.widgets.widget import _remove_buffers
 
 from armscontrol.figure_widget import FigureWidget, plotly_bundle
 
@@ -19,7 +20,10 @@ def test_a_figure_sends_a_small_module_and_names_the_shared_bundle():
         assert len(state["_esm"]) < 5_000
         assert state["bundle_id"] == plotly_bundle().model_id
     assert plotly_bundle() is plotly_bundle()
-    assert plotly_bundle().get_state()["bundle"] == str(go.FigureWidget._esm)
+    # sent as a binary buffer (ipywidgets splits bytes out of the JSON state), not a string
+    state, buffer_paths, buffers = _remove_buffers(plotly_bundle().get_state())
+    assert buffer_paths == [["bundle"]]
+    assert bytes(buffers[0]).decode("utf-8") == str(go.FigureWidget._esm)
 
 
 def test_it_is_still_plotlys_figure_widget():
