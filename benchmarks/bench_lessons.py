@@ -12,6 +12,17 @@ modules), and ``base+io`` also loads plotly.io's notebook renderers. Prints one 
 lesson's K slowest cells (seconds from the kernel starting a cell to its reply, median of the
 runs), to show where a lesson's time goes.
 
+Two more notebooks run beside each lesson, to show what the lesson's time is made of (all in
+the same run, so comparable):
+
+- ``+cells``: the import-only floor plus one empty cell (``pass``) for each of the lesson's
+  other code cells: what the kernel and nbclient spend per cell (an execute request, its
+  reply, the busy/idle messages) with no work in it.
+- ``no fig``: the lesson without the cells that show a figure or an explorer (found from the
+  lesson's own stored outputs: a plotly figure or a widget view), i.e. its reading, pandas and
+  printing work alone. If this already comes near 1.5 times the floor, the figures have
+  almost nothing of the target left to spend.
+
 Beside the wall-clock seconds each line gives the kernel's CPU seconds (``time.process_time()``
 in the kernel at the end of the run, from the kernel process's start) for the lesson and the
 import-only floor. On a shared machine the wall clock moves by a second or more between runs;
@@ -62,6 +73,31 @@ def import_floor_source(nb: nbformat.NotebookNode) -> str:
 RENDER_FLOOR_SOURCE = FLOOR_SOURCE + "\nimport plotly.io as pio\npio.renderers"
 
 
+#: Output types that mark a cell as showing a figure or an explorer (plotly's figure, or a
+#: widget view: the range and timeline explorers).
+FIGURE_MIMES = ("application/vnd.plotly.v1+json", "application/vnd.jupyter.widget-view+json")
+
+
+def shows_a_figure(cell: nbformat.NotebookNode) -> bool:
+    """Return whether a stored code cell's outputs hold a plotly figure or a widget view."""
+    return any(mime in output.get("data", {}) for output in cell.get("outputs", [])
+               for mime in FIGURE_MIMES)
+
+
+def empty_cells_source(nb: nbformat.NotebookNode) -> list[str]:
+    """Return the ``+cells`` reference's cell sources: the import floor, then ``pass`` once
+    for each other code cell of ``nb``."""
+    code = sum(cell.cell_type == "code" for cell in nb.cells)
+    return [import_floor_source(nb)] + ["pass"] * (code - 1)
+
+
+def without_figures(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Return a copy of ``nb`` without the code cells that show a figure or an explorer."""
+    return nbformat.v4.new_notebook(cells=[nbformat.from_dict(cell) for cell in nb.cells
+                                           if not (cell.cell_type == "code"
+                                                   and shows_a_figure(cell))])
+
+
 def run_seconds(nb: nbformat.NotebookNode, folder: Path) -> float:
     """Execute ``nb`` in a fresh kernel with ``folder`` as working directory; return seconds."""
     start = time.perf_counter()
@@ -97,7 +133,9 @@ def cell_seconds(nb: nbformat.NotebookNode) -> list[float]:
 def measure(repeat: int = 1) -> list[dict]:
     """Return one dict per lesson: name, seconds, its import-only floor's seconds (``floor``)
     and the ratio, the base floor's and base+io floor's seconds and ratios (``base``,
-    ``render_floor``), the kernel CPU seconds of the lesson and of its floor (``cpu``,
+    ``render_floor``), the +cells and no-figures references' seconds (``empty_cells``,
+    ``no_figures``; ``figure_cells`` counts the cells left out), the kernel CPU seconds of the
+    lesson and of its floor (``cpu``,
     ``floor_cpu``), size in bytes, and ``cells``: (median seconds, source) per code cell."""
     folder = ROOT / "notebooks"
     floor_nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(FLOOR_SOURCE)])
@@ -105,7 +143,9 @@ def measure(repeat: int = 1) -> list[dict]:
     for lesson in LESSONS:
         path = folder / lesson.notebook
         own_floor = import_floor_source(nbformat.read(path, as_version=4))
+        stored = nbformat.read(path, as_version=4)
         lesson_times, floor_times, base_times, render_times, cell_times = [], [], [], [], []
+        empty_times, nofig_times = [], []
         lesson_cpu, floor_cpu = [], []
         for _ in range(repeat):  # alternate, so all see the same machine load
             wall, cpu = run_timed(nbformat.v4.new_notebook(
@@ -116,6 +156,10 @@ def measure(repeat: int = 1) -> list[dict]:
                                           folder))
             render_times.append(run_seconds(nbformat.v4.new_notebook(
                 cells=[nbformat.v4.new_code_cell(RENDER_FLOOR_SOURCE)]), folder))
+            empty_times.append(run_seconds(nbformat.v4.new_notebook(
+                cells=[nbformat.v4.new_code_cell(c) for c in empty_cells_source(stored)]),
+                folder))
+            nofig_times.append(run_seconds(without_figures(stored), folder))
             nb = nbformat.read(path, as_version=4)
             wall, cpu = run_timed(nb, folder)
             lesson_times.append(wall)
@@ -130,26 +174,35 @@ def measure(repeat: int = 1) -> list[dict]:
         rows.append({"lesson": lesson.notebook, "seconds": seconds, "floor": floor,
                      "ratio": seconds / floor, "base": base, "base_ratio": seconds / base,
                      "render_floor": render,
-                     "render_ratio": seconds / render, "cpu": statistics.median(lesson_cpu),
+                     "render_ratio": seconds / render,
+                     "empty_cells": statistics.median(empty_times),
+                     "no_figures": statistics.median(nofig_times),
+                     "figure_cells": sum(shows_a_figure(c) for c in stored.cells),
+                     "cpu": statistics.median(lesson_cpu),
                      "floor_cpu": statistics.median(floor_cpu), "bytes": path.stat().st_size,
                      "cells": cells})
     return rows
 
 
 def report(rows: list[dict]) -> str:
-    lines = [f"{'lesson':30} {'run s':>6} {'floor s':>7} {'ratio':>6} {'base s':>6} {'ratio':>6} "
+    lines = [f"{'lesson':30} {'run s':>6} {'floor s':>7} {'ratio':>6} {'+cells':>6} {'ratio':>6} "
+             f"{'no fig':>6} {'ratio':>6} {'base s':>6} {'ratio':>6} "
              f"{'base+io s':>9} {'ratio':>6} {'cpu s':>6} {'floor cpu':>9} {'ratio':>6} "
-             f"{'size KB':>7}", "-" * 114]
+             f"{'size KB':>7}", "-" * 142]
     for r in rows:
         flag = "" if r["ratio"] <= RATIO_TARGET else "  over ratio target"
         flag += "" if r["bytes"] <= SIZE_TARGET else "  over size target"
         lines.append(f"{r['lesson']:30} {r['seconds']:6.2f} {r['floor']:7.2f} {r['ratio']:6.2f} "
+                     f"{r['empty_cells']:6.2f} {r['empty_cells'] / r['floor']:6.2f} "
+                     f"{r['no_figures']:6.2f} {r['no_figures'] / r['floor']:6.2f} "
                      f"{r['base']:6.2f} {r['base_ratio']:6.2f} "
                      f"{r['render_floor']:9.2f} {r['render_ratio']:6.2f} "
                      f"{r['cpu']:6.2f} {r['floor_cpu']:9.2f} {r['cpu'] / r['floor_cpu']:6.2f} "
                      f"{r['bytes'] / 1000:7.0f}{flag}")
     lines.append(f"targets: ratio <= {RATIO_TARGET} against the lesson's import-only floor (its "
-                 f"own import lines), size <= {SIZE_TARGET // 1000} KB; base: pandas, plotly, "
+                 f"own import lines), size <= {SIZE_TARGET // 1000} KB; +cells: the floor with "
+                 "an empty cell for each other code cell; no fig: the lesson without its cells "
+                 "that show a figure or explorer; base: pandas, plotly, "
                  "ipywidgets and armscontrol only; base+io: also plotly.io's renderers; cpu: the "
                  "kernel's CPU seconds (lesson, its floor)")
     return "\n".join(lines)
