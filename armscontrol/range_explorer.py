@@ -400,16 +400,20 @@ class RangeExplorer(widgets.VBox):
                           self.table])
         self.add_class("ac-range-explorer")
 
-    def _claims(self) -> pd.DataFrame:
-        sites, missiles, missile_ranges = self._tables
-        return maps.system_ranges(self.system.value, missiles, missile_ranges)
-
     def _draw(self) -> None:
-        """Rebuild the map, the controls' choices and the tables for the current menus."""
+        """Rebuild the map, the controls' choices and the tables for the current menus.
+
+        What the caption needs of the menus' choice (the system's and base's rows, the range
+        claims, the capitals' distances from the base) is worked out here, once per choice,
+        and kept for the slider's caption updates (``_drawn``)."""
         sites, missiles, missile_ranges = self._tables
         system_row = maps.find_system(self.system.value, missiles)
         base_row = maps.find_site(self.base.value, sites)
-        claims = self._claims()
+        claims = maps.system_ranges(self.system.value, missiles, missile_ranges)
+        distances = maps._capital_distances(sites, base_row["lat"], base_row["lon"],
+                                            exclude=str(base_row["site_id"]))
+        self._drawn = {"system": system_row, "base": base_row, "claims": claims,
+                       "distances": distances}
         longest = float(claims["range_km"].max())
         steps = what_if_steps_km(longest)
         start = min(steps, key=lambda km: abs(km - longest))
@@ -436,12 +440,10 @@ class RangeExplorer(widgets.VBox):
     def text_alternative(self) -> str:
         """Return the map's text alternative: the capitals each range claim reaches, then the
         capitals a missile of the slider's range would reach."""
-        sites, _, _ = self._tables
-        system_row = maps.find_system(self.system.value, self._tables[1])
-        base_row = maps.find_site(self.base.value, sites)
-        distances = maps._capital_distances(sites, base_row["lat"], base_row["lon"],
-                                            exclude=str(base_row["site_id"]))
-        reach = maps._reach_clause(distances, base_row, str(system_row["name"]), self._claims())
+        drawn = self._drawn
+        base_row, distances = drawn["base"], drawn["distances"]
+        reach = maps._reach_clause(distances, base_row, str(drawn["system"]["name"]),
+                                   drawn["claims"])
         km = self.what_if.value
         what_if = (f"a {km:,} km missile from {base_row['name']} would reach "
                    f"{maps._join_names(maps._capitals_within(distances, km))}")
@@ -450,7 +452,7 @@ class RangeExplorer(widgets.VBox):
     def _write_caption(self) -> None:
         self.caption.value = (
             f"<p><b>Text alternative:</b> {html.escape(self.text_alternative())}</p>"
-            + range_claims_table_html(self.system.label, self._claims()))
+            + range_claims_table_html(self.system.label, self._drawn["claims"]))
 
     def _on_menu(self, change) -> None:
         self._draw()

@@ -250,3 +250,19 @@ def test_either_module_can_be_imported_first():
     code = ("import armscontrol.range_explorer as rx; from armscontrol import maps; "
             "assert maps.RangeExplorer is rx.RangeExplorer")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+def test_the_caption_follows_the_menus_and_the_slider(tables):
+    """The caption's claims and distances are worked out once per menu choice: after a menu
+    change, it must describe the new choice exactly as a new explorer for it does, at any
+    slider position."""
+    explorer = rx.range_explorer("short", "base1", **tables)
+    explorer.system.value = "long"
+    explorer.what_if.value = 2500
+    fresh = rx.range_explorer("long", "base1", **tables)
+    fresh.what_if.value = 2500
+    assert explorer.caption.value == fresh.caption.value
+    assert "Longbow" in explorer.caption.value and "Shorty" not in explorer.caption.value
+    explorer.base.value = "testsite"
+    assert "Range Head" in explorer.text_alternative()
+    assert explorer.caption.value == rx.range_explorer("long", "testsite", **tables).caption.value
