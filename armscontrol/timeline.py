@@ -808,6 +808,10 @@ def _months(first: pd.Timestamp, last: pd.Timestamp) -> pd.DatetimeIndex:
     return pd.date_range(first, last, freq="MS")
 
 
+#: What the key (drawn by the browser with plotly.js alone, no template) takes from TEMPLATE.
+KEY_TEMPLATE_SETTINGS = ("font", "paper_bgcolor", "plot_bgcolor")
+
+
 def _key_figure(table: pd.DataFrame, layout: go.Layout) -> dict[str, Any]:
     """Return the key of a :func:`timeline_figure` as a plotly figure of its own (plain JSON):
     its legend-only traces and both legends, laid out in rows, with no axes (140 px high).
@@ -822,8 +826,9 @@ def _key_figure(table: pd.DataFrame, layout: go.Layout) -> dict[str, Any]:
     return {"data": copy.deepcopy(list(_checked_key_traces(*_key_entries(table)))),
             "layout": {**legends, "height": 140, "margin": {"l": 10, "r": 10, "t": 0, "b": 0},
                        "xaxis": {"visible": False}, "yaxis": {"visible": False},
-                       "font": {"color": "#2a3f5f"}, "paper_bgcolor": "white",
-                       "plot_bgcolor": "white", "hovermode": False}}
+                       # the template's colours, as the timeline's own figure has them
+                       **{k: copy.deepcopy(TEMPLATE["layout"][k]) for k in KEY_TEMPLATE_SETTINGS},
+                       "hovermode": False}}
 
 
 class TimelineExplorer:
