@@ -22,6 +22,8 @@ After INF (lesson 5)
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -29,38 +31,32 @@ from plotly.subplots import make_subplots
 from armscontrol import data
 from armscontrol.plot_style import TEMPLATE
 
-#: The count columns of new_start_counts.csv and the limit_id in treaty_limits.csv that limits
-#: each (see data/README.md).
-COUNT_LIMIT_IDS: dict[str, str] = {
-    "deployed_warheads": "ns_deployed_warheads",
-    "deployed_launchers": "ns_deployed_launchers",
-    "total_launchers": "ns_total_launchers",
+@dataclass(frozen=True)
+class Count:
+    """One of New START's three central counts, as the tables and the chart show it."""
+
+    limit_id: str     #: the limit_id in treaty_limits.csv that limits it
+    label: str        #: its plain-English name
+    colour: str       #: Okabe & Ito's colour-blind-safe palette (as armscontrol.maps.OKABE_ITO)
+    symbol: str       #: the marker shape of its line
+    limit_dash: str   #: the dash pattern of its limit's line
+
+
+#: The count columns of new_start_counts.csv (see data/README.md), in the order tables and the
+#: chart show them. Colours from https://jfly.uni-koeln.de/color/; shapes and dashes so that
+#: the lines differ by more than colour (for readers who do not tell the colours apart, and on
+#: paper).
+COUNTS: dict[str, Count] = {
+    "deployed_warheads": Count("ns_deployed_warheads", "deployed warheads",
+                               "#D55E00", "circle", "dash"),           # vermillion
+    "deployed_launchers": Count("ns_deployed_launchers", "deployed launchers",
+                                "#0072B2", "square", "longdash"),      # blue
+    "total_launchers": Count("ns_total_launchers", "deployed and non-deployed launchers",
+                             "#009E73", "diamond", "dashdot"),         # bluish green
 }
-#: Plain-English names of the three counts, for tables and charts.
-COUNT_LABELS: dict[str, str] = {
-    "deployed_warheads": "deployed warheads",
-    "deployed_launchers": "deployed launchers",
-    "total_launchers": "deployed and non-deployed launchers",
-}
-#: One colour per count: Okabe & Ito's colour-blind-safe palette (the same hex values as
-#: armscontrol.maps.OKABE_ITO, https://jfly.uni-koeln.de/color/).
-COUNT_COLOURS: dict[str, str] = {
-    "deployed_warheads": "#D55E00",   # vermillion
-    "deployed_launchers": "#0072B2",  # blue
-    "total_launchers": "#009E73",     # bluish green
-}
-#: One marker shape per count and one dash pattern per count's limit line, so that the lines
-#: differ by more than colour (for readers who do not tell the colours apart, and on paper).
-COUNT_SYMBOLS: dict[str, str] = {
-    "deployed_warheads": "circle",
-    "deployed_launchers": "square",
-    "total_launchers": "diamond",
-}
-LIMIT_DASHES: dict[str, str] = {
-    "deployed_warheads": "dash",
-    "deployed_launchers": "longdash",
-    "total_launchers": "dashdot",
-}
+#: Each count column's limit_id, and its plain-English name (from :data:`COUNTS`).
+COUNT_LIMIT_IDS: dict[str, str] = {column: c.limit_id for column, c in COUNTS.items()}
+COUNT_LABELS: dict[str, str] = {column: c.label for column, c in COUNTS.items()}
 #: What ``layout.meta["figure"]`` of :func:`exchanges_figure` says (armscontrol.figures.show
 #: reads it to build the chart's data table).
 EXCHANGES_FIGURE = "new_start_exchanges"
@@ -220,15 +216,15 @@ def exchanges_figure(counts: pd.DataFrame | None = None, limits: pd.DataFrame | 
     for col, party in enumerate(parties, start=1):
         axes = dict(xaxis=f"x{col if col > 1 else ''}", yaxis=f"y{col if col > 1 else ''}")
         columns += [col] * (2 * len(COUNT_LABELS))
-        for count, label in COUNT_LABELS.items():
+        for count, style in COUNTS.items():
             part = table[(table["party"] == party) & (table["count"] == count)]
-            colour = COUNT_COLOURS[count]
+            label, colour = style.label, style.colour
             traces.append(dict(
                 type="scatter",
                 x=[d.strftime("%Y-%m-%d") for d in part["as_of"]], y=part["value"].tolist(),
                 mode="lines+markers", name=label, legendgroup=count, showlegend=(col == 1),
                 line=dict(color=colour, width=2),
-                marker=dict(color=colour, size=7, symbol=COUNT_SYMBOLS[count]),
+                marker=dict(color=colour, size=7, symbol=style.symbol),
                 meta={"party": party, "count": count},
                 customdata=list(zip(part["limit"].tolist(), part["margin"].tolist())),
                 hovertemplate=(f"<b>{party}</b>, %{{x|%d %b %Y}}<br>{label}: %{{y:,}}"
@@ -240,7 +236,7 @@ def exchanges_figure(counts: pd.DataFrame | None = None, limits: pd.DataFrame | 
                 y=[int(limit[count])] * 2, mode="lines", name=f"limit: {label}",
                 legendgroup=count, showlegend=(col == 1), hoverinfo="name",
                 meta={"party": party, "limit": count},
-                line=dict(color=colour, width=1.5, dash=LIMIT_DASHES[count])))
+                line=dict(color=colour, width=1.5, dash=style.limit_dash)))
         shapes.append(dict(type="line", x0=deadline.timestamp() * 1000,
                            x1=deadline.timestamp() * 1000, xref=axes["xaxis"], y0=0, y1=1,
                            yref=f"{axes['yaxis']} domain",
