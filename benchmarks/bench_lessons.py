@@ -22,6 +22,9 @@ the same run, so comparable):
   lesson's own stored outputs: a plotly figure or a widget view), i.e. its reading, pandas and
   printing work alone. If this already comes near 1.5 times the floor, the figures have
   almost nothing of the target left to spend.
+- ``+widget`` (lessons that show figures): that notebook plus one cell showing an empty
+  plotly ``go.FigureWidget``: the least any lesson with an explorer built on plotly's widget
+  can take (plotly's import and first use in the kernel, its widget code sent once).
 
 Beside the wall-clock seconds each line gives the kernel's CPU seconds (``time.process_time()``
 in the kernel at the end of the run, from the kernel process's start) for the lesson and the
@@ -98,6 +101,18 @@ def without_figures(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
                                                    and shows_a_figure(cell))])
 
 
+#: The ``+widget`` reference's extra cell: an empty plotly figure widget, shown.
+EMPTY_WIDGET_SOURCE = "import plotly.graph_objects as go\ngo.FigureWidget()"
+
+
+def with_empty_widget(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Return :func:`without_figures` of ``nb`` with one more cell showing an empty plotly
+    FigureWidget (:data:`EMPTY_WIDGET_SOURCE`)."""
+    out = without_figures(nb)
+    out.cells.append(nbformat.v4.new_code_cell(EMPTY_WIDGET_SOURCE))
+    return out
+
+
 def run_seconds(nb: nbformat.NotebookNode, folder: Path) -> float:
     """Execute ``nb`` in a fresh kernel with ``folder`` as working directory; return seconds."""
     start = time.perf_counter()
@@ -134,7 +149,8 @@ def measure(repeat: int = 1) -> list[dict]:
     """Return one dict per lesson: name, seconds, its import-only floor's seconds (``floor``)
     and the ratio, the base floor's and base+io floor's seconds and ratios (``base``,
     ``render_floor``), the +cells and no-figures references' seconds (``empty_cells``,
-    ``no_figures``; ``figure_cells`` counts the cells left out), the kernel CPU seconds of the
+    ``no_figures``; ``figure_cells`` counts the cells left out; ``empty_widget``, None for a
+    lesson without figures), the kernel CPU seconds of the
     lesson and of its floor (``cpu``,
     ``floor_cpu``), size in bytes, and ``cells``: (median seconds, source) per code cell."""
     folder = ROOT / "notebooks"
@@ -145,7 +161,8 @@ def measure(repeat: int = 1) -> list[dict]:
         own_floor = import_floor_source(nbformat.read(path, as_version=4))
         stored = nbformat.read(path, as_version=4)
         lesson_times, floor_times, base_times, render_times, cell_times = [], [], [], [], []
-        empty_times, nofig_times = [], []
+        empty_times, nofig_times, widget_times = [], [], []
+        has_figures = any(shows_a_figure(c) for c in stored.cells)
         lesson_cpu, floor_cpu = [], []
         for _ in range(repeat):  # alternate, so all see the same machine load
             wall, cpu = run_timed(nbformat.v4.new_notebook(
@@ -160,6 +177,8 @@ def measure(repeat: int = 1) -> list[dict]:
                 cells=[nbformat.v4.new_code_cell(c) for c in empty_cells_source(stored)]),
                 folder))
             nofig_times.append(run_seconds(without_figures(stored), folder))
+            if has_figures:
+                widget_times.append(run_seconds(with_empty_widget(stored), folder))
             nb = nbformat.read(path, as_version=4)
             wall, cpu = run_timed(nb, folder)
             lesson_times.append(wall)
@@ -177,6 +196,7 @@ def measure(repeat: int = 1) -> list[dict]:
                      "render_ratio": seconds / render,
                      "empty_cells": statistics.median(empty_times),
                      "no_figures": statistics.median(nofig_times),
+                     "empty_widget": statistics.median(widget_times) if widget_times else None,
                      "figure_cells": sum(shows_a_figure(c) for c in stored.cells),
                      "cpu": statistics.median(lesson_cpu),
                      "floor_cpu": statistics.median(floor_cpu), "bytes": path.stat().st_size,
@@ -186,15 +206,17 @@ def measure(repeat: int = 1) -> list[dict]:
 
 def report(rows: list[dict]) -> str:
     lines = [f"{'lesson':30} {'run s':>6} {'floor s':>7} {'ratio':>6} {'+cells':>6} {'ratio':>6} "
-             f"{'no fig':>6} {'ratio':>6} {'base s':>6} {'ratio':>6} "
+             f"{'no fig':>6} {'ratio':>6} {'+widget':>7} {'ratio':>6} {'base s':>6} {'ratio':>6} "
              f"{'base+io s':>9} {'ratio':>6} {'cpu s':>6} {'floor cpu':>9} {'ratio':>6} "
-             f"{'size KB':>7}", "-" * 142]
+             f"{'size KB':>7}", "-" * 156]
     for r in rows:
         flag = "" if r["ratio"] <= RATIO_TARGET else "  over ratio target"
         flag += "" if r["bytes"] <= SIZE_TARGET else "  over size target"
+        widget = (f"{r['empty_widget']:7.2f} {r['empty_widget'] / r['floor']:6.2f}"
+                  if r["empty_widget"] is not None else f"{'-':>7} {'-':>6}")
         lines.append(f"{r['lesson']:30} {r['seconds']:6.2f} {r['floor']:7.2f} {r['ratio']:6.2f} "
                      f"{r['empty_cells']:6.2f} {r['empty_cells'] / r['floor']:6.2f} "
-                     f"{r['no_figures']:6.2f} {r['no_figures'] / r['floor']:6.2f} "
+                     f"{r['no_figures']:6.2f} {r['no_figures'] / r['floor']:6.2f} {widget} "
                      f"{r['base']:6.2f} {r['base_ratio']:6.2f} "
                      f"{r['render_floor']:9.2f} {r['render_ratio']:6.2f} "
                      f"{r['cpu']:6.2f} {r['floor_cpu']:9.2f} {r['cpu'] / r['floor_cpu']:6.2f} "
@@ -202,7 +224,8 @@ def report(rows: list[dict]) -> str:
     lines.append(f"targets: ratio <= {RATIO_TARGET} against the lesson's import-only floor (its "
                  f"own import lines), size <= {SIZE_TARGET // 1000} KB; +cells: the floor with "
                  "an empty cell for each other code cell; no fig: the lesson without its cells "
-                 "that show a figure or explorer; base: pandas, plotly, "
+                 "that show a figure or explorer; +widget: no fig plus one empty plotly "
+                 "FigureWidget shown (lessons with figures); base: pandas, plotly, "
                  "ipywidgets and armscontrol only; base+io: also plotly.io's renderers; cpu: the "
                  "kernel's CPU seconds (lesson, its floor)")
     return "\n".join(lines)

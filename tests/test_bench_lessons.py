@@ -40,3 +40,21 @@ def test_the_empty_cells_reference_has_one_cell_per_code_cell():
     assert sources[0] == bench_lessons.import_floor_source(nb)
     assert sources[0].startswith("import pandas as pd")
     assert set(sources[1:]) == {"pass"}
+
+
+def test_the_widget_reference_is_the_lesson_without_figures_and_one_empty_widget():
+    nb = lesson("04_new_start.ipynb")
+    out = bench_lessons.with_empty_widget(nb)
+    assert out.cells[:-1] == bench_lessons.without_figures(nb).cells
+    assert out.cells[-1].source == bench_lessons.EMPTY_WIDGET_SOURCE
+
+
+def test_report_prints_a_dash_where_a_lesson_has_no_figures():
+    row = {"lesson": "00_start_here.ipynb", "seconds": 1.2, "floor": 1.0, "ratio": 1.2,
+           "empty_cells": 1.1, "no_figures": 1.2, "empty_widget": None, "base": 1.0,
+           "base_ratio": 1.2, "render_floor": 1.1, "render_ratio": 1.1, "cpu": 0.8,
+           "floor_cpu": 0.7, "bytes": 20_000}
+    with_widget = dict(row, lesson="04_new_start.ipynb", empty_widget=1.6)
+    lines = bench_lessons.report([row, with_widget]).splitlines()
+    assert "   1.60   1.60 " in lines[3] and "      -      - " in lines[2]
+    assert len(lines[2]) == len(lines[3])
