@@ -41,7 +41,7 @@ READOUT_JS = f"() => document.querySelector('{EXPLORER} .widget-slider .widget-r
              ".textContent"
 
 # Sends ``time.sleep(seconds)`` to the notebook's kernel on a second websocket (as another
-# client would) and resolves once the kernel reports it is busy with it.
+# client would) and resolves once the kernel has started it (its execute_input).
 BUSY_JS = """async ([base, seconds]) => {
     const sessions = await (await fetch(base + 'api/sessions')).json();
     const kernel = sessions[0].kernel.id;
@@ -54,8 +54,10 @@ BUSY_JS = """async ([base, seconds]) => {
         const m = JSON.parse(e.data);
         window.__acBusyLog.push([Math.round(performance.now()), m.msg_type,
                                  m.content.execution_state, m.parent_header.msg_type]);
-        if (m.msg_type === 'status' && m.parent_header.msg_id === id
-            && m.content.execution_state === 'busy') ok(true);
+        // Resolve once the cell has started (its execute_input), not at the kernel's "busy":
+        // they are two IOPub messages, and in one CI run (2026-12-03) the circle had already
+        // moved when the log held the "busy" and no execute_input yet.
+        if (m.msg_type === 'execute_input' && m.parent_header.msg_id === id) ok(true);
     }; });
     ws.send(JSON.stringify({
         header: {msg_id: id, username: 'test', session: 'busy-' + Date.now(),
